@@ -86,6 +86,7 @@ class Database {
   static Result<std::shared_ptr<Database>> Open(const std::string& path, DatabaseOptions options = {});
   ~Database();
   DatabaseInstance& instance() { return *instance_; }
+  std::shared_ptr<DatabaseInstance> instance_ptr() { return instance_; }
   const std::string& path() const;
 
  private:

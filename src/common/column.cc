@@ -26,6 +26,12 @@ char* StringHeap::Allocate(size_t n) {
   return p;
 }
 
+void StringHeap::Adopt(std::unique_ptr<char[]> block, size_t n) {
+  // Kept before the current block so Allocate keeps filling the current one.
+  blocks_.insert(blocks_.begin(), std::move(block));
+  used_total_ += n;
+}
+
 const char* StringHeap::Add(std::string_view s) {
   char* p = Allocate(s.size());
   std::memcpy(p, s.data(), s.size());
@@ -136,6 +142,12 @@ void Column::ShareHeapsFrom(const Column& other) {
       heaps_.push_back(h);
     }
   }
+}
+
+void Column::AddHeap(std::shared_ptr<StringHeap> heap) {
+  if (!heap || std::find(heaps_.begin(), heaps_.end(), heap) != heaps_.end()) return;
+  if (heaps_.empty()) heaps_.push_back(std::make_shared<StringHeap>());  // keep slot 0 our own
+  heaps_.push_back(std::move(heap));
 }
 
 void Column::CopyFrom(const Column& src, size_t src_offset, size_t dst_offset, size_t count) {

@@ -81,6 +81,9 @@ class StringHeap {
   const char* Add(std::string_view s);
   // Reserves `n` bytes to be filled by the caller.
   char* Allocate(size_t n);
+  // Takes ownership of an externally filled buffer of `n` bytes (e.g. a
+  // decompressed Parquet page) so StringRefs may point into it without a copy.
+  void Adopt(std::unique_ptr<char[]> block, size_t n);
   size_t bytes_used() const { return used_total_; }
 
  private:
@@ -144,6 +147,8 @@ class Column {
   StringRef AddString(std::string_view s);
   // Makes the heaps of `other` live as long as this column (after copying its refs).
   void ShareHeapsFrom(const Column& other);
+  // Makes `heap` live as long as this column (refs set directly into its bytes).
+  void AddHeap(std::shared_ptr<StringHeap> heap);
   std::string_view GetStringView(size_t i) const { return data<StringRef>()[i].view(); }
 
   // Nested.

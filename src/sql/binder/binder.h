@@ -1,0 +1,125 @@
+// The binder: resolves names and types in the AST and builds the bound plan
+// (exec/plan.h) the executor runs.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "exec/exec_context.h"
+#include "exec/function.h"
+#include "exec/plan.h"
+#include "sql/ast.h"
+#include "storage/catalog.h"
+
+namespace alopex {
+
+class TableFunctionSource;
+class ExprBinder;
+
+// A table function's binder: the call's positional and named constant arguments
+// in, a source out.
+struct TableFunctionInput {
+  std::string name;
+  std::vector<Value> args;
+  std::vector<std::pair<std::string, Value>> named_args;  // lower-case names
+  size_t location = 0;
+};
+using TableFunctionBinder = std::function<Result<std::shared_ptr<TableFunctionSource>>(const TableFunctionInput&)>;
+
+// Everything binding needs from the session.
+struct BinderContext {
+  Catalog* catalog = nullptr;
+  const FunctionRegistry* functions = nullptr;
+  const std::map<std::string, TableFunctionBinder>* table_functions = nullptr;
+  const std::vector<Value>* params = nullptr;
+  // Runs uncorrelated subqueries while binding, so they become constants.
+  const ExecContext* exec = nullptr;
+  std::string sql;  // the statement text, for error positions
+};
+
+// One column visible to expressions: its table alias, name and type.
+struct ScopeColumn {
+  std::string table;  // alias or table name, lower-case; "" for derived columns
+  std::string name;
+  LogicalType type;
+  bool hidden = false;  // USING duplicates: not in *, not resolvable unqualified
+};
+
+struct Scope {
+  std::vector<ScopeColumn> columns;
+  const Scope* outer = nullptr;  // enclosing query, for correlated subqueries
+};
+
+struct BoundQuery {
+  PlanPtr plan;
+  std::vector<std::string> names;
+  std::vector<LogicalType> types;
+};
+
+class Binder {
+ public:
+  explicit Binder(BinderContext ctx) : ctx_(std::move(ctx)) {}
+
+  Result<BoundQuery> BindQuery(const sql::SelectNode& node, const Scope* outer = nullptr);
+  // An expression over `scope` (no aggregates, no windows): WHERE of UPDATE/DELETE, defaults.
+  Result<BoundExprPtr> BindScalar(const sql::Expr& expr, const Scope& scope);
+  // Binds a table reference (used by UPDATE ... FROM, MERGE).
+  Result<BoundQuery> BindTableRef(const sql::TableRef& ref, Scope* scope, const Scope* outer);
+
+  // Resolves `name` to (schema, table), NotFound with a suggestion otherwise.
+  Result<std::shared_ptr<Table>> LookupTable(const sql::QualifiedName& name, size_t location);
+  static std::pair<std::string, std::string> SplitName(const sql::QualifiedName& name);
+
+  // Casts `e` to `to`, folding constants.
+  Result<BoundExprPtr> CastTo(BoundExprPtr e, const LogicalType& to, bool try_cast = false);
+  Result<BoundExprPtr> FoldConstants(BoundExprPtr e);
+  // Error text with the position of `location` in the statement ("LINE 1: ..." and a caret).
+  std::string Where(size_t location) const;
+
+  friend class ExprBinder;
+
+ private:
+  struct CteBinding {
+    const sql::CommonTableExpr* cte;
+    std::shared_ptr<MaterializedData> data;  // materialized on first use
+    std::vector<std::string> names;
+    std::vector<LogicalType> types;
+    bool binding_now = false;  // guards a CTE that names itself
+  };
+
+  friend Result<BoundAggregate> BindAggregateCall(Binder&, ExprBinder&, const sql::Expr&);
+  Result<BoundQuery> BindSelectCore(const sql::SelectNode& node, const Scope* outer);
+  Result<BoundQuery> BindSetOperation(const sql::SelectNode& node, const Scope* outer);
+  Result<BoundQuery> BindValues(const sql::SelectNode& node, const Scope* outer);
+  Result<BoundQuery> BindBaseTable(const sql::TableRef& ref, Scope* scope, const Scope* outer);
+  Result<BoundQuery> BindJoin(const sql::TableRef& ref, Scope* scope, const Scope* outer);
+  Result<BoundQuery> BindTableFunction(const sql::TableRef& ref, Scope* scope, const Scope* outer);
+  Result<BoundQuery> ApplyOrderLimit(const sql::SelectNode& node, BoundQuery q, const Scope* outer);
+  Result<BoundQuery> ApplyLimit(const sql::SelectNode& node, BoundQuery q);
+
+  BinderContext ctx_;
+  std::vector<std::map<std::string, std::shared_ptr<CteBinding>>> cte_stack_;
+  int view_depth_ = 0;
+  // Outer-scope columns the last BindQuery referenced (correlated subquery).
+  std::vector<int> last_correlated_;
+};
+
+// Adds the conjuncts of `cond` (over the output of `plan`) as low in the plan as
+// they can go: into join sides, or as hash-join keys for equalities across sides.
+PlanPtr PushFilterInto(PlanPtr plan, BoundExprPtr cond);
+// Splits an AND tree into its conjuncts.
+void SplitConjuncts(BoundExprPtr e, std::vector<BoundExprPtr>* out);
+// AND of the conjuncts (nullptr for none).
+BoundExprPtr MakeConjunction(std::vector<BoundExprPtr> conjuncts);
+// Column indexes an expression reads.
+void CollectColumnRefs(const BoundExpr& e, std::vector<int>* out);
+// Adds `delta` to every column index >= `from`.
+void ShiftColumnRefs(BoundExpr& e, int delta, int from = 0);
+
+// Levenshtein-closest candidate to `name`, or "" when none is close.
+std::string ClosestName(const std::string& name, const std::vector<std::string>& candidates);
+
+}  // namespace alopex
