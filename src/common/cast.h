@@ -29,4 +29,19 @@ Result<Value> CastValue(const Value& v, const LogicalType& to, bool try_cast = f
 // Text forms of single values of a column row, as the shell prints them.
 std::string FormatValue(const Column& col, size_t row);
 
+// Appends the text of the valid row `row` (FormatValue without the NULL check);
+// nested values print as [1, 2], {'a': 1, 'b': x}, {k=v}; NULL inside them as NULL.
+void AppendValueText(const Column& col, size_t row, std::string* out);
+// Appends the row as JSON text: null, 42, "text", [1,2], {"a":1}; JSONB as is.
+void AppendValueJson(const Column& col, size_t row, std::string* out);
+
+// DuckDB's text for floating-point numbers: the shortest string that reads back
+// to the same value, in fixed notation for exponents -4..15 (always with a
+// fraction: 2.0, 0.1) and scientific beyond (1e+20, 1.5e-07); inf, -inf, nan.
+// `buf` must hold 32 bytes; returns the length.
+size_t FormatDoubleTo(double v, char* buf);
+size_t FormatFloatTo(float v, char* buf);
+// An unscaled decimal with exactly `scale` fraction digits: 150, 2 -> "1.50".
+std::string FormatDecimal(__int128 unscaled, int scale);
+
 }  // namespace alopex

@@ -79,11 +79,11 @@ void Column::EnsureCapacity(size_t n) {
 
 void Column::Reserve(size_t n) { EnsureCapacity(n); }
 
-void Column::Resize(size_t n) {
+void Column::Resize(size_t n, bool zero) {
   if (n > size_) {
     EnsureCapacity(n);
     size_t width = PhysicalSize(type_);
-    if (width > 0) std::memset(data_.get() + size_ * width, 0, (n - size_) * width);
+    if (width > 0 && zero) std::memset(data_.get() + size_ * width, 0, (n - size_) * width);
     if (!validity_.empty()) {
       validity_.resize((n + 63) / 64, 0);
       for (size_t i = size_; i < n; i++) validity_[i >> 6] |= uint64_t(1) << (i & 63);
@@ -161,8 +161,10 @@ void Column::Gather(const Column& src, const uint32_t* sel, size_t count, size_t
 // this[dst_offset + k] = src[sel ? sel[k] : src_offset + k].
 void Column::CopyRows(const Column& src, const uint32_t* sel, size_t src_offset, size_t dst_offset,
                       size_t count) {
+  if (count == 0) return;
   size_t end = dst_offset + count;
-  if (end > size_) Resize(end);
+  // Fixed-width rows are all overwritten below; nested ones need their entries cleared.
+  if (end > size_) Resize(end, type_.IsNested() || dst_offset > size_);
   auto src_row = [&](size_t k) -> size_t { return sel ? sel[k] : src_offset + k; };
 
   // Validity.

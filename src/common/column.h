@@ -31,6 +31,7 @@ struct StringRef {
   StringRef() : size_(0), prefix_{0, 0, 0, 0}, ptr_(nullptr) {}
   // Does not copy: `data` must outlive the ref unless size <= kInlineLength.
   StringRef(const char* data, uint32_t size) : size_(size), prefix_{0, 0, 0, 0}, ptr_(nullptr) {
+    if (size == 0) return;
     if (size <= kInlineLength) {
       std::memcpy(prefix_, data, size);  // spills from prefix_ into the pointer bytes
     } else {
@@ -114,7 +115,7 @@ class Column {
   bool empty() const { return size_ == 0; }
 
   // Sets the row count; new rows are valid and zeroed (empty strings, empty lists).
-  void Resize(size_t n);
+  void Resize(size_t n) { Resize(n, true); }
   void Reserve(size_t n);
   void Clear() { Resize(0); }
 
@@ -177,6 +178,8 @@ class Column {
 
  private:
   void EnsureCapacity(size_t n);
+  // `zero`: clear the new rows' bytes (false when the caller overwrites them all).
+  void Resize(size_t n, bool zero);
   void CopyRows(const Column& src, const uint32_t* sel, size_t src_offset, size_t dst_offset, size_t count);
 
   LogicalType type_;

@@ -20,7 +20,7 @@ struct ExecContext {
   const std::vector<Value>* outer_values = nullptr;
 
   Status CheckInterrupt() const {
-    if (interrupted && interrupted->load(std::memory_order_relaxed)) return Status::Cancelled("Interrupted");
+    if (interrupted && interrupted->load(std::memory_order_relaxed)) return Status::Cancelled("the statement was interrupted");
     return Status::OK();
   }
 };

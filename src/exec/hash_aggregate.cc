@@ -165,6 +165,12 @@ class AggregateSink : public Sink {
     if (n == 0) return Status::OK();
     std::vector<Column> keys(node_.groups.size());
     for (size_t k = 0; k < keys.size(); k++) ALOPEX_RETURN_IF_ERROR(EvaluateExpression(*node_.groups[k], b, &keys[k], ctx));
+    // Arguments that are plain columns are read in place, not copied.
+    auto arg = [&](const BoundExpr& e, Column* scratch) -> Result<const Column*> {
+      if (e.kind == BoundExprKind::kColumnRef) return &b.columns[size_t(e.column_index)];
+      ALOPEX_RETURN_IF_ERROR(EvaluateExpression(e, b, scratch, ctx));
+      return static_cast<const Column*>(scratch);
+    };
     std::vector<uint64_t> hashes(n, 0);
     for (auto& k : keys) HashColumn(k, hashes.data(), n, true);
     std::vector<uint32_t> gids(n);
@@ -174,18 +180,24 @@ class AggregateSink : public Sink {
       const BoundAggregate& agg = node_.aggregates[a];
       AggregateState& state = *local.states[a];
       state.Resize(groups);
-      std::vector<Column> args(agg.args.size() + agg.order_by.size());
-      for (size_t i = 0; i < agg.args.size(); i++) ALOPEX_RETURN_IF_ERROR(EvaluateExpression(*agg.args[i], b, &args[i], ctx));
-      for (size_t i = 0; i < agg.order_by.size(); i++)
-        ALOPEX_RETURN_IF_ERROR(EvaluateExpression(*agg.order_by[i], b, &args[agg.args.size() + i], ctx));
+      std::vector<Column> scratch(agg.args.size() + agg.order_by.size());
+      std::vector<const Column*> args;
+      for (size_t i = 0; i < agg.args.size(); i++) {
+        ALOPEX_ASSIGN_OR_RETURN(const Column* c, arg(*agg.args[i], &scratch[i]));
+        args.push_back(c);
+      }
+      for (size_t i = 0; i < agg.order_by.size(); i++) {
+        ALOPEX_ASSIGN_OR_RETURN(const Column* c, arg(*agg.order_by[i], &scratch[agg.args.size() + i]));
+        args.push_back(c);
+      }
       std::vector<const Column*> ptrs;
       if (agg.filter) {
         std::vector<uint32_t> sel;
         ALOPEX_RETURN_IF_ERROR(SelectRows(*agg.filter, b, &sel, ctx));
         std::vector<Column> filtered;
-        for (auto& c : args) {
-          Column f(c.type(), sel.size());
-          f.Gather(c, sel.data(), sel.size());
+        for (const Column* c : args) {
+          Column f(c->type(), sel.size());
+          f.Gather(*c, sel.data(), sel.size());
           filtered.push_back(std::move(f));
         }
         std::vector<uint32_t> fg(sel.size());
@@ -194,8 +206,7 @@ class AggregateSink : public Sink {
         ALOPEX_RETURN_IF_ERROR(state.Update(ptrs, fg.data(), fg.size()));
         continue;
       }
-      for (auto& c : args) ptrs.push_back(&c);
-      ALOPEX_RETURN_IF_ERROR(state.Update(ptrs, gids.data(), n));
+      ALOPEX_RETURN_IF_ERROR(state.Update(args, gids.data(), n));
     }
     return Status::OK();
   }

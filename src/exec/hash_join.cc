@@ -113,10 +113,16 @@ class HashJoinOperator : public StreamOperator {
       ri.clear();
       return Status::OK();
     };
+    // One 8-byte integer key without NULLs on either side: compare raw values.
+    const bool fast = pk.size() == 1 && !pk[0].MayHaveNulls() && !keys_[0].MayHaveNulls() &&
+                      PhysicalSize(pk[0].type()) == 8 && !pk[0].type().IsFloating() && !pk[0].type().IsNested();
+    const uint64_t* pkd = fast ? pk[0].data<uint64_t>() : nullptr;
+    const uint64_t* bkd = fast ? keys_[0].data<uint64_t>() : nullptr;
     for (size_t i = 0; i < n; i++) {
-      if (HasNullKey(pk, i)) continue;
+      if (!fast && HasNullKey(pk, i)) continue;
       for (int64_t r = heads_[ph[i] & mask]; r >= 0; r = next_[r]) {
-        if (hashes_[r] != ph[i] || !KeysEqual(pk, i, size_t(r))) continue;
+        if (hashes_[r] != ph[i]) continue;
+        if (fast ? pkd[i] != bkd[r] : !KeysEqual(pk, i, size_t(r))) continue;
         li.push_back(uint32_t(i));
         ri.push_back(r);
         if (!emit_right && !node_.condition) break;  // semi/anti need one match
@@ -206,6 +212,7 @@ class NestedLoopJoinOperator : public StreamOperator {
         li.push_back(uint32_t(i));
         ri.push_back(int64_t(r));
         if (li.size() >= kBatchSize || (i + 1 == in.num_rows && r + 1 == nr)) {
+          ALOPEX_RETURN_IF_ERROR(ctx.CheckInterrupt());
           Batch b = BuildOutput(in, right_, right_types_, li, ri, true);
           std::vector<uint32_t> sel;
           if (node_.condition) {

@@ -29,6 +29,17 @@ void HashFixedColumn(const Column& col, uint64_t* hashes, size_t n, bool combine
   }
 }
 
+// Strings of up to 12 bytes live zero-padded inside the 16-byte ref: hash its
+// two words instead of walking bytes.
+inline uint64_t HashString(const StringRef& r) {
+  if (r.IsInlined()) {
+    uint64_t w[2];
+    std::memcpy(w, &r, 16);
+    return MixHash(w[0] ^ MixHash(w[1] + 0x9e3779b97f4a7c15ULL));
+  }
+  return HashBytes(r.data(), r.size());
+}
+
 uint64_t HashDouble(double d) {
   if (d == 0) d = 0;  // -0.0 == 0.0
   if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
@@ -67,10 +78,8 @@ uint64_t HashRow(const Column& col, size_t row) {
     case TypeId::kDecimal:
       if (col.type().width() <= 18) return HashFixed(col.data<uint64_t>()[row]);
       return HashFixed(col.data<int128_t>()[row]);
-    case TypeId::kVarchar: case TypeId::kBlob: case TypeId::kJson: {
-      auto v = col.GetStringView(row);
-      return HashBytes(v.data(), v.size());
-    }
+    case TypeId::kVarchar: case TypeId::kBlob: case TypeId::kJson:
+      return HashString(col.data<StringRef>()[row]);
     case TypeId::kInterval: return HashFixed(col.data<Interval>()[row]);
     case TypeId::kUuid: return HashFixed(col.data<Uuid>()[row]);
     case TypeId::kVector: return HashBytes(col.vector_row(row), PhysicalSize(col.type()));
@@ -105,7 +114,7 @@ void HashColumn(const Column& col, uint64_t* hashes, size_t n, bool combine) {
     case TypeId::kVarchar: case TypeId::kBlob: case TypeId::kJson: {
       const StringRef* d = col.data<StringRef>();
       for (size_t i = 0; i < n; i++) {
-        uint64_t h = HashBytes(d[i].data(), d[i].size());
+        uint64_t h = HashString(d[i]);
         hashes[i] = combine ? CombineHash(hashes[i], h) : h;
       }
       break;

@@ -23,6 +23,9 @@ class TableFunctionSource {
   // Output schema, before projection.
   virtual const std::vector<std::string>& names() const = 0;
   virtual const std::vector<LogicalType>& types() const = 0;
+  // Whether SetProjection is honoured; sources that always produce every
+  // column return false.
+  virtual bool SupportsProjection() const { return false; }
   // Restricts output to these columns (indexes into names()), in this order.
   // Called at most once, before Prepare.
   virtual void SetProjection(std::vector<int> columns) { projection_ = std::move(columns); }
@@ -39,5 +42,15 @@ class TableFunctionSource {
  protected:
   std::vector<int> projection_;  // empty = all columns
 };
+
+// A table function's binder: the call's positional and named constant arguments
+// in, a source out.
+struct TableFunctionInput {
+  std::string name;
+  std::vector<Value> args;
+  std::vector<std::pair<std::string, Value>> named_args;  // lower-case names
+  size_t location = 0;
+};
+using TableFunctionBinder = std::function<Result<std::shared_ptr<TableFunctionSource>>(const TableFunctionInput&)>;
 
 }  // namespace alopex

@@ -231,6 +231,7 @@ struct ColumnDefinition {
   bool unique = false;
   ExprPtr default_value;
   QualifiedName references;  // REFERENCES t(col): kept for graphs, not enforced
+  std::string references_column;  // the col of REFERENCES t(col); "" when not given
   size_t location = 0;
 };
 

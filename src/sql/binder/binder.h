@@ -11,6 +11,7 @@
 #include "exec/exec_context.h"
 #include "exec/function.h"
 #include "exec/plan.h"
+#include "exec/table_function.h"
 #include "sql/ast.h"
 #include "storage/catalog.h"
 
@@ -19,15 +20,6 @@ namespace alopex {
 class TableFunctionSource;
 class ExprBinder;
 
-// A table function's binder: the call's positional and named constant arguments
-// in, a source out.
-struct TableFunctionInput {
-  std::string name;
-  std::vector<Value> args;
-  std::vector<std::pair<std::string, Value>> named_args;  // lower-case names
-  size_t location = 0;
-};
-using TableFunctionBinder = std::function<Result<std::shared_ptr<TableFunctionSource>>(const TableFunctionInput&)>;
 
 // Everything binding needs from the session.
 struct BinderContext {

@@ -8,6 +8,7 @@
 #include "exec/executor.h"
 #include "exec/expression_executor.h"
 #include "sql/binder/expr_binder.h"
+#include "sql/binder/optimizer.h"
 #include "storage/table.h"
 
 namespace alopex {
@@ -139,6 +140,7 @@ BinderContext MakeBinderContext(Session& s, const std::vector<Value>& params, co
 }
 
 Result<StatementResult> RunQuery(BoundQuery q, Session& s) {
+  PruneColumns(*q.plan);
   ALOPEX_ASSIGN_OR_RETURN(auto data, ExecutePlan(*q.plan, s.exec));
   StatementResult r;
   r.names = std::move(q.names);
@@ -149,6 +151,7 @@ Result<StatementResult> RunQuery(BoundQuery q, Session& s) {
 
 // Rows of `q` cast to `types` (for INSERT and CREATE TABLE AS).
 Result<std::vector<Batch>> Materialize(PlanPtr plan, Session& s) {
+  PruneColumns(*plan);
   ALOPEX_ASSIGN_OR_RETURN(auto data, ExecutePlan(*plan, s.exec));
   return std::move(data->batches);
 }
