@@ -8,6 +8,7 @@
 #include "common/column.h"
 #include "exec/function.h"
 #include "exec/range_function.h"
+#include "ingest/file_scan.h"
 #include "sql/parser.h"
 
 namespace alopex {
@@ -34,6 +35,7 @@ Result<std::shared_ptr<DatabaseInstance>> DatabaseInstance::Open(const std::stri
     std::string n = name;
     db->table_functions_[n] = [n](const TableFunctionInput& in) { return MakeRangeSource(n, in.args); };
   }
+  RegisterFileTableFunctions(&db->table_functions_);
   return db;
 }
 

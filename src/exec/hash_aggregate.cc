@@ -57,18 +57,21 @@ class GroupTable {
   }
 
  private:
-  // 8 or 4 when there is a single BIGINT-like or INTEGER-like key without NULLs.
+  // For a single key without NULLs: 8 or 4 (BIGINT-like or INTEGER-like
+  // values compared raw), 16 (strings compared by ref), else 0.
   int FastKeyWidth(const std::vector<Column>& cols) const {
     if (cols.size() != 1 || cols[0].MayHaveNulls() || keys_[0].MayHaveNulls()) return 0;
     switch (cols[0].type().id()) {
       case TypeId::kBigInt: case TypeId::kUBigInt: case TypeId::kTimestamp: case TypeId::kTimestampTz: return 8;
       case TypeId::kInteger: case TypeId::kUInteger: case TypeId::kDate: return 4;
+      case TypeId::kVarchar: case TypeId::kBlob: case TypeId::kJson: return 16;
       default: return 0;
     }
   }
   bool Equal(const std::vector<Column>& cols, size_t i, uint32_t g, int fast) const {
     if (fast == 8) return cols[0].data<uint64_t>()[i] == keys_[0].data<uint64_t>()[g];
     if (fast == 4) return cols[0].data<uint32_t>()[i] == keys_[0].data<uint32_t>()[g];
+    if (fast == 16) return cols[0].data<StringRef>()[i] == keys_[0].data<StringRef>()[g];
     for (size_t c = 0; c < keys_.size(); c++) {
       bool va = cols[c].IsValid(i), vb = keys_[c].IsValid(g);
       if (va != vb) return false;

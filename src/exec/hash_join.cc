@@ -15,11 +15,23 @@ namespace alopex {
 namespace {
 
 
-// Output batch: left rows `li` and right rows `ri` (-1 = NULL right side).
+// Output batch: left rows `li` and right rows `ri` (-1 = NULL right side) of
+// the left columns `lcols` and right columns `rcols` (nullptr = every column).
 Batch BuildOutput(const Batch& left, const Batch& right, const std::vector<LogicalType>& right_types,
-                  const std::vector<uint32_t>& li, const std::vector<int64_t>& ri, bool with_right) {
+                  const std::vector<uint32_t>& li, const std::vector<int64_t>& ri, bool with_right,
+                  const std::vector<int>* lcols = nullptr, const std::vector<int>* rcols = nullptr) {
   size_t n = li.size();
-  Batch out = GatherBatch(left, li.data(), n);
+  Batch out;
+  out.num_rows = n;
+  if (!lcols) {
+    out = GatherBatch(left, li.data(), n);
+  } else {
+    for (int c : *lcols) {
+      Column col(left.columns[size_t(c)].type(), n);
+      col.Gather(left.columns[size_t(c)], li.data(), n);
+      out.columns.push_back(std::move(col));
+    }
+  }
   if (!with_right) return out;
   bool any_null = false;
   std::vector<uint32_t> rsel(n);
@@ -27,7 +39,9 @@ Batch BuildOutput(const Batch& left, const Batch& right, const std::vector<Logic
     if (ri[k] < 0) any_null = true;
     rsel[k] = ri[k] < 0 ? 0 : uint32_t(ri[k]);
   }
-  for (size_t c = 0; c < right_types.size(); c++) {
+  size_t ncols = rcols ? rcols->size() : right_types.size();
+  for (size_t j = 0; j < ncols; j++) {
+    size_t c = rcols ? size_t((*rcols)[j]) : j;
     Column col(right_types[c], n);
     if (right.num_rows > 0) {
       col.Gather(right.columns[c], rsel.data(), n);
@@ -85,10 +99,14 @@ class HashJoinOperator : public StreamOperator {
     const size_t mask = heads_.size() - 1;
     std::vector<uint32_t> li;
     std::vector<int64_t> ri;
+    li.reserve(kBatchSize + 64);
+    ri.reserve(kBatchSize + 64);
     std::vector<uint8_t> probe_matched(n, 0);
+    const std::vector<int>* lcols = node_.has_join_projection ? &node_.left_projection : nullptr;
+    const std::vector<int>* rcols = node_.has_join_projection ? &node_.right_projection : nullptr;
     auto flush = [&]() -> Status {
       if (li.empty()) return Status::OK();
-      Batch b = BuildOutput(in, build_, right_types_, li, ri, true);
+      Batch b = BuildOutput(in, build_, right_types_, li, ri, true, lcols, rcols);
       if (node_.condition) {
         std::vector<uint32_t> sel;
         ALOPEX_RETURN_IF_ERROR(SelectRows(*node_.condition, b, &sel, ctx));
@@ -138,7 +156,7 @@ class HashJoinOperator : public StreamOperator {
         li.push_back(uint32_t(i));
         ri.push_back(-1);
       }
-      if (!li.empty()) out->push_back(BuildOutput(in, build_, right_types_, li, ri, emit_right));
+      if (!li.empty()) out->push_back(BuildOutput(in, build_, right_types_, li, ri, emit_right, lcols, rcols));
     }
     return Status::OK();
   }
@@ -149,14 +167,19 @@ class HashJoinOperator : public StreamOperator {
     std::vector<uint32_t> rows;
     for (size_t i = 0; i < build_.num_rows; i++)
       if (!matched_[i]) rows.push_back(uint32_t(i));
-    size_t left_cols = node_.types.size() - right_types_.size();
+    size_t right_cols = node_.has_join_projection ? node_.right_projection.size() : right_types_.size();
+    size_t left_cols = node_.types.size() - right_cols;
     for (size_t start = 0; start < rows.size(); start += kBatchSize) {
       size_t n = std::min(kBatchSize, rows.size() - start);
       Batch b;
       b.num_rows = n;
       for (size_t c = 0; c < left_cols; c++) b.columns.push_back(Column::Constant(Value::Null(node_.types[c]), n));
       Batch r = GatherBatch(build_, rows.data() + start, n);
-      for (auto& c : r.columns) b.columns.push_back(std::move(c));
+      if (node_.has_join_projection) {
+        for (int c : node_.right_projection) b.columns.push_back(std::move(r.columns[size_t(c)]));
+      } else {
+        for (auto& c : r.columns) b.columns.push_back(std::move(c));
+      }
       out->push_back(std::move(b));
     }
     return Status::OK();

@@ -176,6 +176,11 @@ std::string PlanNode::ToString(int indent) const {
     case PlanKind::kHashJoin:
       s += std::string(" ") + JoinName(join_type) + " [" + list(left_keys) + "] = [" + list(right_keys) + "]";
       if (condition) s += " AND " + condition->ToString();
+      if (has_join_projection) {
+        s += " output:";
+        for (int c : left_projection) s += " l#" + std::to_string(c);
+        for (int c : right_projection) s += " r#" + std::to_string(c);
+      }
       break;
     case PlanKind::kNestedLoopJoin:
       s += std::string(" ") + JoinName(join_type);

@@ -168,6 +168,10 @@ struct PlanNode {
   PlanJoinType join_type = PlanJoinType::kInner;
   std::vector<BoundExprPtr> left_keys, right_keys;  // over each side's own columns
   std::vector<bool> null_equal;                     // key compares NULL = NULL (IS NOT DISTINCT FROM)
+  // kHashJoin without a residual condition: the child columns the join outputs
+  // (the optimizer drops key columns nothing above reads); used when set.
+  bool has_join_projection = false;
+  std::vector<int> left_projection, right_projection;
   // kSort (also the order a kLimit keeps)
   std::vector<SortKey> sort_keys;
   // kLimit

@@ -142,7 +142,7 @@ Result<StatementResult> RunCopyTo(const sql::CopyToStatement& st, Session& s, co
   std::vector<LogicalType> types = proj->types;
   proj->children.push_back(std::move(q.plan));
   PlanPtr plan = std::move(proj);
-  PruneColumns(*plan);
+  OptimizePlan(*plan);
   ALOPEX_ASSIGN_OR_RETURN(auto data, ExecutePlan(*plan, s.exec));
 
   auto produce = [&](const std::function<Status(const Batch&)>& sink) -> Status {

@@ -149,6 +149,31 @@ Mapping Prune(PlanNode& node, std::vector<bool> needed) {
         Remap(*node.condition, combined);
       }
       Mapping out(node.types.size(), -1);
+      if (node.kind == PlanKind::kHashJoin && !node.condition) {
+        // Output only what the parent reads; key-only columns stay inside the join.
+        node.has_join_projection = true;
+        node.left_projection.clear();
+        node.right_projection.clear();
+        std::vector<LogicalType> types;
+        std::vector<std::string> names;
+        for (size_t i = 0; i < lw; i++) {
+          if (!needed[i] || lm[i] < 0) continue;
+          out[i] = int(types.size());
+          node.left_projection.push_back(lm[i]);
+          types.push_back(node.children[0]->types[size_t(lm[i])]);
+          names.push_back(node.children[0]->names[size_t(lm[i])]);
+        }
+        for (size_t i = 0; !semi && i < rw; i++) {
+          if (!needed[lw + i] || rm[i] < 0) continue;
+          out[lw + i] = int(types.size());
+          node.right_projection.push_back(rm[i]);
+          types.push_back(node.children[1]->types[size_t(rm[i])]);
+          names.push_back(node.children[1]->names[size_t(rm[i])]);
+        }
+        node.types = std::move(types);
+        node.names = std::move(names);
+        return out;
+      }
       for (size_t i = 0; i < lw; i++) out[i] = lm[i];
       if (!semi)
         for (size_t i = 0; i < rw; i++) out[lw + i] = rm[i] < 0 ? -1 : rm[i] + int(new_lw);
@@ -215,5 +240,22 @@ Mapping Prune(PlanNode& node, std::vector<bool> needed) {
 }  // namespace
 
 void PruneColumns(PlanNode& root) { Prune(root, std::vector<bool>(root.types.size(), true)); }
+
+void PushFiltersIntoSources(PlanNode& node) {
+  for (auto& c : node.children) PushFiltersIntoSources(*c);
+  if (node.kind != PlanKind::kFilter || node.children[0]->kind != PlanKind::kTableFunction) return;
+  std::vector<const BoundExpr*> conjuncts;
+  if (node.condition->kind == BoundExprKind::kAnd) {
+    for (const auto& c : node.condition->children) conjuncts.push_back(c.get());
+  } else {
+    conjuncts.push_back(node.condition.get());
+  }
+  node.children[0]->source->SetFilters(conjuncts);
+}
+
+void OptimizePlan(PlanNode& root) {
+  PruneColumns(root);
+  PushFiltersIntoSources(root);
+}
 
 }  // namespace alopex

@@ -140,7 +140,7 @@ BinderContext MakeBinderContext(Session& s, const std::vector<Value>& params, co
 }
 
 Result<StatementResult> RunQuery(BoundQuery q, Session& s) {
-  PruneColumns(*q.plan);
+  OptimizePlan(*q.plan);
   ALOPEX_ASSIGN_OR_RETURN(auto data, ExecutePlan(*q.plan, s.exec));
   StatementResult r;
   r.names = std::move(q.names);
@@ -151,7 +151,7 @@ Result<StatementResult> RunQuery(BoundQuery q, Session& s) {
 
 // Rows of `q` cast to `types` (for INSERT and CREATE TABLE AS).
 Result<std::vector<Batch>> Materialize(PlanPtr plan, Session& s) {
-  PruneColumns(*plan);
+  OptimizePlan(*plan);
   ALOPEX_ASSIGN_OR_RETURN(auto data, ExecutePlan(*plan, s.exec));
   return std::move(data->batches);
 }
@@ -525,6 +525,8 @@ Result<StatementResult> RunShow(const sql::ShowStatement& st, Session& s) {
 
 }  // namespace
 
+Result<StatementResult> RunCopyTo(const sql::CopyToStatement& st, Session& s, const std::vector<Value>& params);
+
 Result<StatementResult> ExecuteStatement(const sql::Statement& stmt, Session& s, const std::vector<Value>& params) {
   switch (stmt.kind) {
     case sql::StatementKind::kSelect: {
@@ -587,6 +589,7 @@ Result<StatementResult> ExecuteStatement(const sql::Statement& stmt, Session& s,
       const auto& sel = static_cast<const sql::SelectStatement&>(*st.statement);
       Binder binder(MakeBinderContext(s, params, sel.text));
       ALOPEX_ASSIGN_OR_RETURN(BoundQuery q, binder.BindQuery(*sel.node));
+      OptimizePlan(*q.plan);
       std::string text = q.plan->ToString();
       std::vector<std::vector<Value>> rows;
       size_t start = 0;
@@ -621,8 +624,9 @@ Result<StatementResult> ExecuteStatement(const sql::Statement& stmt, Session& s,
       return RunDescribe(static_cast<const sql::DescribeStatement&>(stmt), s, params);
     case sql::StatementKind::kTransaction:
       return Status::NotImplemented("explicit transactions are not supported: every statement commits on its own");
-    case sql::StatementKind::kCopyFrom:
     case sql::StatementKind::kCopyTo:
+      return RunCopyTo(static_cast<const sql::CopyToStatement&>(stmt), s, params);
+    case sql::StatementKind::kCopyFrom:
     case sql::StatementKind::kCopyInto:
       return Status::NotImplemented("COPY needs the file formats, which this build does not have yet");
     case sql::StatementKind::kMerge:
