@@ -79,6 +79,11 @@ void Column::EnsureCapacity(size_t n) {
 
 void Column::Reserve(size_t n) { EnsureCapacity(n); }
 
+void Column::ResizeUninitialized(size_t n) {
+  assert(!type_.IsNested() && !type_.IsString());
+  Resize(n, false);
+}
+
 void Column::Resize(size_t n, bool zero) {
   if (n > size_) {
     EnsureCapacity(n);

@@ -116,6 +116,10 @@ class Column {
 
   // Sets the row count; new rows are valid and zeroed (empty strings, empty lists).
   void Resize(size_t n) { Resize(n, true); }
+  // Sets the row count of a fixed-width column (not a string or nested type)
+  // without clearing the new rows' bytes, for decoders that overwrite every new
+  // row; new rows are valid.
+  void ResizeUninitialized(size_t n);
   void Reserve(size_t n);
   void Clear() { Resize(0); }
 

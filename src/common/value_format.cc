@@ -157,6 +157,8 @@ bool AppendScalarText(const Column& col, size_t row, std::string* out) {
 void AppendChildText(const Column& col, size_t row, std::string* out) {
   if (col.IsNull(row))
     *out += "NULL";
+  else if (col.type().IsString() && col.data<StringRef>()[row].size() == 0)
+    *out += "''";  // an empty element must not look like a missing one: [a, '', c]
   else
     AppendValueText(col, row, out);
 }

@@ -45,6 +45,15 @@ std::optional<AggregateKind> LookupAggregate(const std::string& name) {
 
 bool IsAggregateName(const std::string& name) { return LookupAggregate(name).has_value(); }
 
+std::vector<std::string> AggregateAndWindowNames() {
+  std::vector<std::string> names;
+  for (const auto& [n, _] : AggregateNames()) names.push_back(n);
+  for (const char* w : {"row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead",
+                        "first_value", "last_value", "nth_value"})
+    names.push_back(w);
+  return names;
+}
+
 Result<LogicalType> BindAggregate(AggregateKind kind, const std::string& name, std::vector<LogicalType>* args) {
   auto want = [&](size_t n) -> Status {
     if (args->size() != n)

@@ -14,6 +14,8 @@ namespace alopex {
 // The aggregate called `name` (lower-case), if it is one.
 std::optional<AggregateKind> LookupAggregate(const std::string& name);
 bool IsAggregateName(const std::string& name);
+// Every aggregate and window function name, for "did you mean" suggestions.
+std::vector<std::string> AggregateAndWindowNames();
 
 // Result type of an aggregate over `args`; a mismatch is a Binder Error naming
 // the function and the argument types. May adjust `args` to the types the

@@ -157,6 +157,31 @@ class WindowSink : public Sink {
       default:
         break;
     }
+    // RANGE frames with offsets compare ORDER BY values: one numeric key.
+    std::vector<double> keyvals;
+    bool value_range = w.has_frame && !w.frame_rows &&
+                       ((w.frame_start != 0 && w.frame_start != INT64_MIN) || (w.frame_end != 0 && w.frame_end != INT64_MAX));
+    if (value_range) {
+      if (ocols.size() != 1 || !(ocols[0].type().IsNumeric() || ocols[0].type().IsTemporal()))
+        return Status::BinderError("RANGE with an offset needs exactly one numeric ORDER BY expression");
+      keyvals.resize(len);
+      for (size_t k = 0; k < len; k++) keyvals[k] = ocols[0].GetValue(start + k).AsDouble();
+    }
+    const bool desc = !w.order_desc.empty() && w.order_desc[0];
+    // First index in the partition whose key is past `target` (>= when `inclusive`).
+    auto first_at = [&](double target, bool inclusive) -> int64_t {
+      size_t lo = 0, hi = len;
+      while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        double k = keyvals[mid];
+        bool before = desc ? (inclusive ? k > target : k >= target) : (inclusive ? k < target : k <= target);
+        if (before)
+          lo = mid + 1;
+        else
+          hi = mid;
+      }
+      return int64_t(lo);
+    };
     // Frame-based: first_value, last_value, nth_value, aggregates.
     auto frame = [&](size_t i, size_t* fs, size_t* fe) {
       if (!w.has_frame) {
@@ -170,7 +195,9 @@ class WindowSink : public Sink {
         if (w.frame_rows) return int64_t(i) + off + (is_end ? 1 : 0);
         // RANGE with CURRENT ROW: the peer group.
         if (off == 0) return is_end ? int64_t(peer_end[i]) : int64_t(peer_start[i]);
-        return int64_t(i) + off + (is_end ? 1 : 0);
+        // RANGE n PRECEDING / FOLLOWING: rows whose key lies within n of this row's.
+        double target = desc ? keyvals[i] - double(off) : keyvals[i] + double(off);
+        return is_end ? first_at(target, false) : first_at(target, true);
       };
       int64_t s = std::clamp<int64_t>(bound(w.frame_start, false), 0, int64_t(len));
       int64_t e = std::clamp<int64_t>(bound(w.frame_end, true), 0, int64_t(len));

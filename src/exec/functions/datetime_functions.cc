@@ -117,19 +117,16 @@ Result<BoundScalarFunction> BindDateTrunc(const ScalarBindInput& in) {
   if (has_part) {
     ALOPEX_ASSIGN_OR_RETURN(fixed, ParseDatePart(pc->GetString()));
   }
-  bool is_date = x.id() == TypeId::kDate;
-  return MakeBound(in, {kVarchar, x}, x, [has_part, fixed, is_date](ScalarCall& call) -> Status {
+  // A DATE truncates to a TIMESTAMP, as in DuckDB.
+  LogicalType result = x.id() == TypeId::kDate ? LogicalType(TypeId::kTimestamp) : x;
+  return MakeBound(in, {kVarchar, x}, result, [has_part, fixed](ScalarCall& call) -> Status {
     for (size_t i = 0; i < call.count; i++) {
       DatePart part = fixed;
       if (!has_part) {
         if (!RowValid(call, i)) continue;
         if (!TryParseDatePart(Str(call, 0, i), &part)) return BadPart(Str(call, 0, i));
       }
-      int64_t t = TruncTimestamp(part, TsOf(*call.args[1], i));
-      if (is_date)
-        call.out->data<int32_t>()[i] = int32_t(FloorDiv(t, kMicrosPerDay));
-      else
-        call.out->data<int64_t>()[i] = t;
+      call.out->data<int64_t>()[i] = TruncTimestamp(part, TsOf(*call.args[1], i));
     }
     return Status::OK();
   });

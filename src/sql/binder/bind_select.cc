@@ -61,14 +61,17 @@ int64_t FrameOffset(const sql::FrameBound& b, bool start, Binder& binder, Status
 
 }  // namespace
 
-Result<BoundAggregate> BindAggregateCall(Binder& binder, ExprBinder& eb, const sql::Expr& e) {
+// `over_groups`: a window aggregate over an aggregated query, whose arguments
+// may themselves be aggregates (avg(sum(v)) OVER ()).
+Result<BoundAggregate> BindAggregateCall(Binder& binder, ExprBinder& eb, const sql::Expr& e, bool over_groups) {
   BoundAggregate a;
   a.name = e.name;
   a.kind = *LookupAggregate(e.name);
   a.distinct = e.distinct;
   std::vector<LogicalType> types;
   for (const auto& c : e.children) {
-    if (ContainsAggregate(*c)) return Status::BinderError("aggregate function calls cannot be nested" + binder.Where(c->location));
+    if (!over_groups && ContainsAggregate(*c))
+      return Status::BinderError("aggregate function calls cannot be nested" + binder.Where(c->location));
     ALOPEX_ASSIGN_OR_RETURN(BoundExprPtr arg, eb.Bind(*c));
     types.push_back(arg->type);
     a.args.push_back(std::move(arg));
@@ -196,7 +199,7 @@ Result<BoundQuery> Binder::BindSelectCore(const sql::SelectNode& node, const Sco
     for (const auto* call : agg_calls) {
       std::string key = call->ToString();
       if (actx.aggregates.count(key)) continue;
-      ALOPEX_ASSIGN_OR_RETURN(BoundAggregate a, BindAggregateCall(*this, ab, *call));
+      ALOPEX_ASSIGN_OR_RETURN(BoundAggregate a, BindAggregateCall(*this, ab, *call, false));
       actx.aggregates[key] = int(agg->groups.size() + agg->aggregates.size());
       actx.types.push_back(a.type);
       agg->names.push_back(key);
@@ -271,7 +274,7 @@ Result<BoundQuery> Binder::BindSelectCore(const sql::SelectNode& node, const Sco
       } else if (IsAggregateName(call->name)) {
         w.kind = WindowKind::kAggregate;
         sql::Expr plain(sql::ExprKind::kFunction, call->location);
-        ALOPEX_ASSIGN_OR_RETURN(w.aggregate, BindAggregateCall(*this, wb, *call));
+        ALOPEX_ASSIGN_OR_RETURN(w.aggregate, BindAggregateCall(*this, wb, *call, aggregating));
         w.type = w.aggregate.type;
       } else {
         return Status::BinderError("function " + call->name + " is not a window or aggregate function" + Where(call->location));
@@ -306,9 +309,44 @@ Result<BoundQuery> Binder::BindSelectCore(const sql::SelectNode& node, const Sco
     plan = std::move(win);
   }
 
+  // unnest(list) in the select list: one output row per element.
+  std::vector<const sql::Expr*> unnest_calls;
+  for (const auto* it : items)
+    if (it->kind == sql::ExprKind::kFunction && it->name == "unnest" && !it->window) unnest_calls.push_back(it);
+  if (!unnest_calls.empty()) {
+    ExprBinder ub(*this, scope);
+    ub.SetAggregateContext(aggregating || !win_calls.empty() ? &actx : nullptr);
+    auto un = std::make_unique<PlanNode>(PlanKind::kUnnest);
+    un->types = actx.types;
+    un->names = plan->names;
+    un->names.resize(un->types.size(), "");
+    for (const auto* call : unnest_calls) {
+      std::string key = call->ToString();
+      if (actx.unnests.count(key)) continue;
+      if (call->children.size() != 1) return Status::BinderError("unnest takes one argument" + Where(call->location));
+      ALOPEX_ASSIGN_OR_RETURN(BoundExprPtr list, ub.Bind(*call->children[0]));
+      LogicalType elem;
+      if (list->type.id() == TypeId::kList) {
+        elem = list->type.child();
+      } else if (list->type.id() == TypeId::kNull) {
+        elem = TypeId::kInteger;
+        ALOPEX_ASSIGN_OR_RETURN(list, CastTo(std::move(list), LogicalType::List(TypeId::kInteger)));
+      } else {
+        return Status::BinderError("unnest needs a list, not " + list->type.ToString() + Where(call->location));
+      }
+      actx.unnests[key] = int(actx.types.size());
+      actx.types.push_back(elem);
+      un->types.push_back(elem);
+      un->names.push_back(key);
+      un->expressions.push_back(std::move(list));
+    }
+    un->children.push_back(std::move(plan));
+    plan = std::move(un);
+  }
+
   // Select list.
   ExprBinder fb(*this, scope);
-  fb.SetAggregateContext(aggregating || !win_calls.empty() ? &actx : nullptr);
+  fb.SetAggregateContext(aggregating || !win_calls.empty() || !unnest_calls.empty() ? &actx : nullptr);
   std::vector<BoundExprPtr> exprs;
   for (const auto* it : items) {
     ALOPEX_ASSIGN_OR_RETURN(BoundExprPtr e, fb.Bind(*it));

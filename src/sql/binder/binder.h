@@ -82,7 +82,7 @@ class Binder {
     bool binding_now = false;  // guards a CTE that names itself
   };
 
-  friend Result<BoundAggregate> BindAggregateCall(Binder&, ExprBinder&, const sql::Expr&);
+  friend Result<BoundAggregate> BindAggregateCall(Binder&, ExprBinder&, const sql::Expr&, bool);
   Result<BoundQuery> BindSelectCore(const sql::SelectNode& node, const Scope* outer);
   Result<BoundQuery> BindSetOperation(const sql::SelectNode& node, const Scope* outer);
   Result<BoundQuery> BindValues(const sql::SelectNode& node, const Scope* outer);

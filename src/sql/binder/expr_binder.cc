@@ -94,6 +94,10 @@ Result<BoundExprPtr> ExprBinder::Bind(const sql::Expr& e) {
     auto it = agg_->windows.find(e.ToString());
     if (it != agg_->windows.end()) return MakeColumnRef(it->second, agg_->types[size_t(it->second)], e.ToString());
   }
+  if (agg_ && e.kind == sql::ExprKind::kFunction && e.name == "unnest") {
+    auto it = agg_->unnests.find(e.ToString());
+    if (it != agg_->unnests.end()) return MakeColumnRef(it->second, agg_->types[size_t(it->second)], e.ToString());
+  }
 
   switch (e.kind) {
     case sql::ExprKind::kConstant:
@@ -385,7 +389,17 @@ Result<BoundExprPtr> ExprBinder::BindScalarFunction(const std::string& name, std
     in.arg_types.push_back(a->type);
     in.constant_args.push_back(a->IsConstant() ? &a->value : nullptr);
   }
-  auto bound = binder_.ctx_.functions->Bind(in);
+  const FunctionRegistry& registry = *binder_.ctx_.functions;
+  if (!registry.Exists(name)) {
+    // Suggest among scalar, aggregate and window functions alike.
+    std::vector<std::string> names = registry.Names();
+    for (auto& n : AggregateAndWindowNames()) names.push_back(n);
+    std::string msg = "Scalar function \"" + name + "\" does not exist.";
+    std::string best = ClosestName(name, names);
+    if (!best.empty()) msg += " Did you mean \"" + best + "\"?";
+    return ErrorAt(location, Status::BinderError(msg));
+  }
+  auto bound = registry.Bind(in);
   if (!bound.ok()) return ErrorAt(location, bound.status());
   auto e = std::make_unique<BoundExpr>(BoundExprKind::kFunction, bound->return_type);
   for (size_t i = 0; i < args.size(); i++) {
@@ -414,6 +428,8 @@ Result<BoundExprPtr> ExprBinder::BindFunction(const sql::Expr& e) {
     ALOPEX_ASSIGN_OR_RETURN(BoundExprPtr a, Bind(*c));
     args.push_back(std::move(a));
   }
+  if (name == "unnest")
+    return ErrorAt(e.location, Status::BinderError("unnest is only allowed at the top of a select list item"));
   // DATE(x) is a cast, as users of MySQL and Databricks expect.
   if (name == "date" && args.size() == 1) return binder_.CastTo(std::move(args[0]), TypeId::kDate);
   return BindScalarFunction(name, std::move(args), e.location);

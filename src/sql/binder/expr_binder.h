@@ -17,6 +17,7 @@ struct AggregateContext {
   std::map<int, int> group_columns;          // scope column of a plain GROUP BY column -> output index
   std::map<std::string, int> aggregates;     // AST text of an aggregate call -> output index
   std::map<std::string, int> windows;        // AST text of a window call -> output index
+  std::map<std::string, int> unnests;        // AST text of an unnest(list) call -> output index
   std::vector<LogicalType> types;            // output types of the aggregate/window node
 };
 

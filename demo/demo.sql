@@ -1,0 +1,96 @@
+-- The Alopex demo, run by demo/run.sh (`make demo`) on a fresh database
+-- directory, demo/.out/db.
+--
+-- Each section starts with a line "-- == N. Title". The sections run in order in
+-- one `alopex` process; a section whose title ends in "[reopen]" starts a new
+-- one first. To extend the demo, add a section; a section of comments only is
+-- listed as "to come". The SQL is DuckDB's dialect; end each statement with ';'.
+
+-- == 1. Tables and rows
+CREATE TABLE authors (
+  id INTEGER PRIMARY KEY,
+  name VARCHAR,
+  country VARCHAR
+);
+INSERT INTO authors VALUES
+  (1, 'Ada Lovelace', 'UK'),
+  (2, 'Edgar Codd', 'UK'),
+  (3, 'Grace Hopper', 'US'),
+  (4, 'Jim Gray', 'US'),
+  (5, 'Hannes Muhleisen', 'NL');
+CREATE TABLE papers (
+  id INTEGER,
+  author_id INTEGER,
+  title VARCHAR,
+  year INTEGER,
+  citations INTEGER,
+  embedding VECTOR(3),
+  meta JSONB
+);
+INSERT INTO papers VALUES
+  (10, 1, 'Notes on the Analytical Engine', 1843, 900, [0.9, 0.1, 0.0], '{"venue": "Taylor''s Memoirs", "tags": ["computing", "history"]}'),
+  (11, 2, 'A Relational Model of Data', 1970, 12000, [0.1, 0.9, 0.2], '{"venue": "CACM", "tags": ["relational", "databases"]}'),
+  (12, 2, 'Further Normalization', 1971, 3000, [0.2, 0.8, 0.1], '{"venue": "IBM", "tags": ["relational"]}'),
+  (13, 3, 'The Education of a Computer', 1952, 400, [0.8, 0.2, 0.3], '{"venue": "ACM", "tags": ["compilers"]}'),
+  (14, 4, 'The Transaction Concept', 1981, 2500, [0.1, 0.7, 0.7], '{"venue": "VLDB", "tags": ["transactions", "databases"]}'),
+  (15, 4, 'Granularity of Locks', 1975, 1800, [0.0, 0.6, 0.8], '{"venue": "VLDB", "tags": ["transactions"]}'),
+  (16, 5, 'DuckDB: an Embeddable Analytical Database', 2019, 700, [0.2, 0.9, 0.4], '{"venue": "SIGMOD", "tags": ["databases", "analytics"]}');
+SELECT count(*) AS papers, min(year) AS first, max(year) AS last FROM papers;
+
+-- == 2. Joins and aggregation
+SELECT a.country, count(*) AS papers, sum(p.citations) AS citations, round(avg(p.citations), 1) AS avg_citations
+FROM papers p JOIN authors a ON p.author_id = a.id
+GROUP BY a.country
+ORDER BY citations DESC;
+SELECT a.name, count(p.id) AS papers
+FROM authors a LEFT JOIN papers p ON p.author_id = a.id
+GROUP BY a.name
+HAVING count(p.id) > 1
+ORDER BY a.name;
+
+-- == 3. Window functions
+SELECT a.name, p.title, p.citations,
+  rank() OVER (PARTITION BY a.country ORDER BY p.citations DESC) AS rank_in_country,
+  sum(p.citations) OVER (ORDER BY p.year ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running_citations
+FROM papers p JOIN authors a ON p.author_id = a.id
+ORDER BY p.year;
+
+-- == 4. Vector similarity
+-- VECTOR(3) is a fixed-length float32 column; a list literal converts to it.
+SELECT title, round(cosine_similarity(embedding, [0.1, 0.8, 0.3]::VECTOR(3)), 4) AS similarity
+FROM papers
+ORDER BY similarity DESC
+LIMIT 3;
+SELECT title, round(l2_distance(embedding, [0.9, 0.1, 0.0]::VECTOR(3)), 4) AS distance
+FROM papers
+ORDER BY distance
+LIMIT 3;
+
+-- == 5. JSON access
+SELECT title, meta->>'venue' AS venue, meta->'tags' AS tags
+FROM papers
+WHERE meta->>'venue' = 'VLDB'
+ORDER BY year;
+SELECT meta->>'venue' AS venue, count(*) AS papers
+FROM papers
+GROUP BY meta->>'venue'
+ORDER BY papers DESC, venue;
+
+-- == 6. Updates and deletes
+UPDATE papers SET citations = citations + 100 WHERE author_id = 5;
+DELETE FROM papers WHERE year < 1900;
+SELECT count(*) AS papers, sum(citations) AS citations FROM papers;
+
+-- == 7. Reopen: the tables are on disk [reopen] (to come)
+-- SELECT count(*) AS papers FROM papers;
+
+-- == 8. Lake-Link import (to come)
+-- COPY FROM 'shared/testdata/parquet/...' INTO papers WITH (format = 'parquet');
+
+-- == 9. Time travel (to come)
+-- DESCRIBE HISTORY papers;
+-- SELECT count(*) FROM papers VERSION AS OF 1;
+
+-- == 10. Graph queries (to come)
+-- CREATE GRAPH citations (...);
+-- SELECT * FROM GRAPH_TABLE (citations MATCH (a)-[c:cites]->(b) COLUMNS (a.title, b.title));
