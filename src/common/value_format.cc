@@ -154,13 +154,41 @@ bool AppendScalarText(const Column& col, size_t row, std::string* out) {
   }
 }
 
+// An element of a list, struct or map is quoted when its text could be read
+// back as something else: empty, NULL-like, padded, or holding a delimiter
+// (DuckDB's rule), so [a, '', 'b,c', 'null'] round-trips through text.
+bool NeedsQuotes(std::string_view t) {
+  if (t.empty()) return true;
+  if (t.front() == ' ' || t.back() == ' ' || t.front() == '\t' || t.back() == '\t') return true;
+  if (t.size() == 4 && (t[0] | 32) == 'n' && (t[1] | 32) == 'u' && (t[2] | 32) == 'l' && (t[3] | 32) == 'l') return true;
+  for (char c : t)
+    if (c == ',' || c == '\'' || c == '"' || c == '[' || c == ']' || c == '{' || c == '}' || c == '(' ||
+        c == ')' || c == ':' || c == '=')
+      return true;
+  return false;
+}
+
 void AppendChildText(const Column& col, size_t row, std::string* out) {
-  if (col.IsNull(row))
+  if (col.IsNull(row)) {
     *out += "NULL";
-  else if (col.type().IsString() && col.data<StringRef>()[row].size() == 0)
-    *out += "''";  // an empty element must not look like a missing one: [a, '', c]
-  else
+    return;
+  }
+  if (col.type().IsNested() || col.type().id() == TypeId::kVector) {
     AppendValueText(col, row, out);
+    return;
+  }
+  std::string text;
+  AppendValueText(col, row, &text);
+  if (!NeedsQuotes(text)) {
+    *out += text;
+    return;
+  }
+  out->push_back('\'');
+  for (char c : text) {
+    if (c == '\'') out->push_back('\\');
+    out->push_back(c);
+  }
+  out->push_back('\'');
 }
 
 void AppendSqlLiteral(const Value& v, std::string* out);
