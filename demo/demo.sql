@@ -81,16 +81,37 @@ UPDATE papers SET citations = citations + 100 WHERE author_id = 5;
 DELETE FROM papers WHERE year < 1900;
 SELECT count(*) AS papers, sum(citations) AS citations FROM papers;
 
--- == 7. Reopen: the tables are on disk [reopen] (to come)
+-- == 7. Export to the lake
+-- COPY writes Parquet (or CSV, JSON); partition_by writes key=value folders.
+COPY (SELECT p.*, a.name AS author, a.country FROM papers p JOIN authors a ON p.author_id = a.id)
+TO 'demo/.out/lake/papers.parquet' WITH (format = 'parquet', compression = 'zstd');
+COPY (SELECT p.*, a.country FROM papers p JOIN authors a ON p.author_id = a.id)
+TO 'demo/.out/lake/by_country' WITH (format = 'parquet', partition_by = ['country']);
+COPY authors TO 'demo/.out/lake/authors.csv' WITH (format = 'csv');
+
+-- == 8. Query lake files
+-- read_parquet / read_csv / read_json / read_files take a path, a glob or a list;
+-- key=value folders become typed columns.
+SELECT author, title, citations FROM read_parquet('demo/.out/lake/papers.parquet') ORDER BY citations DESC LIMIT 3;
+SELECT country, count(*) AS papers, sum(citations) AS citations
+FROM read_parquet('demo/.out/lake/by_country/**/*.parquet')
+GROUP BY country ORDER BY country;
+SELECT name, country FROM read_csv('demo/.out/lake/authors.csv') WHERE country = 'US' ORDER BY name;
+CREATE TABLE lake_papers AS SELECT * FROM read_files('demo/.out/lake/papers.parquet');
+DESCRIBE lake_papers;
+SELECT row_group_id, row_group_num_rows, path_in_schema, compression
+FROM parquet_metadata('demo/.out/lake/papers.parquet') WHERE path_in_schema IN ('title', 'embedding') ORDER BY path_in_schema;
+
+-- == 9. Reopen: the tables are on disk [reopen] (to come)
 -- SELECT count(*) AS papers FROM papers;
 
--- == 8. Lake-Link import (to come)
--- COPY FROM 'shared/testdata/parquet/...' INTO papers WITH (format = 'parquet');
+-- == 10. Lake-Link import (to come)
+-- COPY FROM 'demo/.out/lake/papers.parquet' INTO papers;
 
--- == 9. Time travel (to come)
+-- == 11. Time travel (to come)
 -- DESCRIBE HISTORY papers;
 -- SELECT count(*) FROM papers VERSION AS OF 1;
 
--- == 10. Graph queries (to come)
+-- == 12. Graph queries (to come)
 -- CREATE GRAPH citations (...);
 -- SELECT * FROM GRAPH_TABLE (citations MATCH (a)-[c:cites]->(b) COLUMNS (a.title, b.title));

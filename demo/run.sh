@@ -13,6 +13,7 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"  # the demo's lake paths are relative to the repository
 alopex=${ALOPEX:-$repo/build/release/alopex}
 script=${DEMO_SQL:-$repo/demo/demo.sql}
 out=$repo/demo/.out
