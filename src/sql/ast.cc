@@ -202,7 +202,9 @@ std::string Expr::ToString() const {
       out = "(" + child(0) + (negated ? " NOT IN (" : " IN (");
       AppendList(&out, children, 1);
       return out + "))";
-    case ExprKind::kInSubquery: return "(" + child(0) + (negated ? " NOT IN " : " IN ") + "(SELECT ...))";
+    case ExprKind::kInSubquery:
+      if (!name.empty()) return "(" + child(0) + " " + name + (quantifier_all ? " ALL" : " ANY") + " (SELECT ...))";
+      return "(" + child(0) + (negated ? " NOT IN " : " IN ") + "(SELECT ...))";
     case ExprKind::kExists: return negated ? "(NOT EXISTS (SELECT ...))" : "EXISTS (SELECT ...)";
     case ExprKind::kSubquery: return "(SELECT ...)";
     case ExprKind::kList:

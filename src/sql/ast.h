@@ -41,7 +41,8 @@ enum class ExprKind {
   kBetween,     // children = [x, low, high], negated
   kLike,        // name in {"like","ilike","glob","similar"}; children = [x, pattern, escape?], negated
   kInList,      // children = [x, item1, item2, ...], negated
-  kInSubquery,  // children[0] [NOT] IN (subquery)
+  kInSubquery,  // children[0] [NOT] IN (subquery); or children[0] <name> ANY|ALL (subquery)
+                //   when name is a comparison operator (quantifier_all for ALL)
   kExists,      // [NOT] EXISTS (subquery)
   kSubquery,    // scalar (subquery)
   kList,        // [a, b, c] list literal (children)
@@ -89,6 +90,7 @@ struct Expr {
   bool distinct = false;  // count(DISTINCT x)
   bool negated = false;   // NOT IN / NOT LIKE / NOT BETWEEN / IS NOT NULL / NOT EXISTS
   bool is_slice = false;
+  bool quantifier_all = false;  // x op ALL (subquery)
   int param_index = 0;
   std::vector<std::string> exclude;        // SELECT * EXCLUDE (a, b)
   std::vector<std::string> field_names;    // struct literal

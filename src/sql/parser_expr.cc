@@ -150,6 +150,21 @@ Result<ExprPtr> Parser::ParseComparison() {
       if (op == "==") op = "=";
       if (op == "!=") op = "<>";
       Advance();
+      // x op ANY|SOME|ALL (subquery): a quantified comparison.
+      if ((IsWord("any") || IsWord("some") || IsWord("all")) && IsOp("(", 1) && AtSubqueryStart(2)) {
+        bool all = IsWord("all");
+        Advance();
+        Advance();
+        ALOPEX_ASSIGN_OR_RETURN(SelectPtr sub, ParseQuery());
+        ALOPEX_RETURN_IF_ERROR(ExpectOp(")"));
+        auto e = std::make_unique<Expr>(ExprKind::kInSubquery, loc);
+        e->name = op;
+        e->quantifier_all = all;
+        e->subquery = std::move(sub);
+        e->children.push_back(std::move(left));
+        left = std::move(e);
+        continue;
+      }
       ALOPEX_ASSIGN_OR_RETURN(ExprPtr right, ParseOtherOperators());
       left = MakeBinary(std::move(op), std::move(left), std::move(right), loc);
       continue;

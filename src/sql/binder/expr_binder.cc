@@ -551,9 +551,30 @@ Result<BoundExprPtr> ExprBinder::BindSubquery(const sql::Expr& e) {
   if (e.kind == sql::ExprKind::kSubquery && q.types.size() != 1)
     return ErrorAt(e.location, Status::BinderError("subquery returns " + std::to_string(q.types.size()) + " columns - expected 1"));
 
+  const bool quantified = e.kind == sql::ExprKind::kInSubquery && !e.name.empty();
+  if (quantified && !corr.empty())
+    return ErrorAt(e.location, Status::NotImplemented("a correlated subquery under ANY/ALL is not supported"));
   if (corr.empty() && binder_.ctx_.exec) {
     // Uncorrelated: run it now; the result is a constant (or a set).
     ALOPEX_ASSIGN_OR_RETURN(auto rows, ExecutePlan(*q.plan, *binder_.ctx_.exec));
+    if (quantified) {
+      // x op ANY (S) is an OR of x op s over S, x op ALL (S) an AND: SQL's
+      // three-valued logic then gives NULL exactly where the standard says.
+      auto n = std::make_unique<BoundExpr>(e.quantifier_all ? BoundExprKind::kAnd : BoundExprKind::kOr,
+                                           LogicalType(TypeId::kBoolean));
+      for (const auto& b : rows->batches)
+        for (size_t r = 0; r < b.num_rows; r++) {
+          std::vector<BoundExprPtr> args;
+          args.push_back(probe->Copy());
+          auto c = MakeConstant(b.columns[0].GetValue(r));
+          c->type = probe->type;
+          args.push_back(std::move(c));
+          ALOPEX_ASSIGN_OR_RETURN(BoundExprPtr cmp, BindOperator(e.name, std::move(args), e.location));
+          n->children.push_back(std::move(cmp));
+        }
+      if (n->children.empty()) return MakeConstant(Value::Boolean(e.quantifier_all));
+      return binder_.FoldConstants(std::move(n));
+    }
     if (e.kind == sql::ExprKind::kExists) return MakeConstant(Value::Boolean((rows->num_rows > 0) != e.negated));
     if (e.kind == sql::ExprKind::kSubquery) {
       if (rows->num_rows > 1)
