@@ -34,7 +34,7 @@ TEST(DatetimeFunctionsTest, PartsAndTrunc) {
   EXPECT_EQ(Show("date_part", {S("epoch"), Ts("1970-01-01 00:00:01.5")}), "1.5");
   EXPECT_EQ(Show("date_part", {S("fortnight"), t}).substr(0, 30), "ERROR: unknown date part \"fort");
   EXPECT_EQ(Show("date_trunc", {S("month"), t}), "2024-02-01 00:00:00");
-  EXPECT_EQ(Show("date_trunc", {S("year"), D("2024-07-04")}), "2024-01-01");
+  EXPECT_EQ(Show("date_trunc", {S("year"), D("2024-07-04")}), "2024-01-01 00:00:00");  // DATE truncates to TIMESTAMP
   EXPECT_EQ(Show("date_diff", {S("day"), D("2024-01-01"), D("2024-03-01")}), "60");
   EXPECT_EQ(Show("datediff", {S("month"), D("2024-01-31"), D("2024-02-01")}), "1");
   EXPECT_EQ(Show("date_diff", {S("hour"), Ts("2024-01-01 10:59"), Ts("2024-01-01 12:00")}), "2");

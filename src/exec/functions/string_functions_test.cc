@@ -88,7 +88,7 @@ TEST(StringFunctionsTest, SearchAndEdit) {
   EXPECT_EQ(Show("ltrim", {S("  hi  ")}), "hi  ");
   EXPECT_EQ(Show("rtrim", {S("xxhixx"), S("x")}), "xxhi");
   EXPECT_EQ(Show("trim", {S("xyhiyx"), S("xy")}), "hi");
-  EXPECT_EQ(Show("string_split", {S("a,b,,c"), S(",")}), "[a, b, , c]");
+  EXPECT_EQ(Show("string_split", {S("a,b,,c"), S(",")}), "[a, b, '', c]");
   EXPECT_EQ(Show("split", {S("héy"), S("")}), "[h, é, y]");
   EXPECT_EQ(Show("starts_with", {S("hello"), S("he")}), "true");
   EXPECT_EQ(Show("ends_with", {S("hello"), S("lo")}), "true");
