@@ -9,6 +9,8 @@
 #include "exec/function.h"
 #include "exec/range_function.h"
 #include "ingest/file_scan.h"
+#include "ingest/import_jobs.h"
+#include "io/file_system.h"
 #include "sql/parser.h"
 
 namespace alopex {
@@ -29,6 +31,12 @@ Result<std::shared_ptr<DatabaseInstance>> DatabaseInstance::Open(const std::stri
     } else if (mkdir(db->path_.c_str(), 0755) != 0) {
       return Status::IOError("cannot create database directory \"" + db->path_ + "\": " + std::strerror(errno));
     }
+    // DESIGN.md § On disk: spill files do not outlive the process.
+    ALOPEX_ASSIGN_OR_RETURN(FileSystem * fs, FileSystem::ForPath(db->path_));
+    std::string tmp = JoinPath(db->path_, "tmp");
+    if (fs->Exists(tmp)) ALOPEX_RETURN_IF_ERROR(fs->DeleteRecursive(tmp));
+    ALOPEX_RETURN_IF_ERROR(fs->CreateDirectories(tmp));
+    ALOPEX_RETURN_IF_ERROR(db->catalog_.Open(db->path_));
   }
   db->pool_ = std::make_unique<ThreadPool>(options.threads);
   for (const char* name : {"range", "generate_series"}) {
@@ -36,6 +44,7 @@ Result<std::shared_ptr<DatabaseInstance>> DatabaseInstance::Open(const std::stri
     db->table_functions_[n] = [n](const TableFunctionInput& in) { return MakeRangeSource(n, in.args); };
   }
   RegisterFileTableFunctions(&db->table_functions_);
+  RegisterImportTableFunctions(&db->table_functions_);
   return db;
 }
 

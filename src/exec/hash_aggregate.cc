@@ -25,7 +25,7 @@ class GroupTable {
   const std::vector<uint64_t>& hashes() const { return hashes_; }
 
   // gids[i] = group of row i of `cols` (inserting new groups).
-  void FindOrInsert(const std::vector<Column>& cols, const uint64_t* h, size_t n, uint32_t* gids) {
+  void FindOrInsert(const std::vector<const Column*>& cols, const uint64_t* h, size_t n, uint32_t* gids) {
     if (keys_.empty()) {
       if (hashes_.empty()) hashes_.push_back(0);
       std::fill(gids, gids + n, 0);
@@ -41,7 +41,7 @@ class GroupTable {
         if (e == 0) {
           uint32_t g = uint32_t(hashes_.size());
           hashes_.push_back(h[i]);
-          for (size_t c = 0; c < keys_.size(); c++) keys_[c].AppendRange(cols[c], i, 1);
+          for (size_t c = 0; c < keys_.size(); c++) keys_[c].AppendRange(*cols[c], i, 1);
           slots_[s] = g + 1;
           gids[i] = g;
           break;
@@ -59,23 +59,23 @@ class GroupTable {
  private:
   // For a single key without NULLs: 8 or 4 (BIGINT-like or INTEGER-like
   // values compared raw), 16 (strings compared by ref), else 0.
-  int FastKeyWidth(const std::vector<Column>& cols) const {
-    if (cols.size() != 1 || cols[0].MayHaveNulls() || keys_[0].MayHaveNulls()) return 0;
-    switch (cols[0].type().id()) {
+  int FastKeyWidth(const std::vector<const Column*>& cols) const {
+    if (cols.size() != 1 || cols[0]->MayHaveNulls() || keys_[0].MayHaveNulls()) return 0;
+    switch (cols[0]->type().id()) {
       case TypeId::kBigInt: case TypeId::kUBigInt: case TypeId::kTimestamp: case TypeId::kTimestampTz: return 8;
       case TypeId::kInteger: case TypeId::kUInteger: case TypeId::kDate: return 4;
       case TypeId::kVarchar: case TypeId::kBlob: case TypeId::kJson: return 16;
       default: return 0;
     }
   }
-  bool Equal(const std::vector<Column>& cols, size_t i, uint32_t g, int fast) const {
-    if (fast == 8) return cols[0].data<uint64_t>()[i] == keys_[0].data<uint64_t>()[g];
-    if (fast == 4) return cols[0].data<uint32_t>()[i] == keys_[0].data<uint32_t>()[g];
-    if (fast == 16) return cols[0].data<StringRef>()[i] == keys_[0].data<StringRef>()[g];
+  bool Equal(const std::vector<const Column*>& cols, size_t i, uint32_t g, int fast) const {
+    if (fast == 8) return cols[0]->data<uint64_t>()[i] == keys_[0].data<uint64_t>()[g];
+    if (fast == 4) return cols[0]->data<uint32_t>()[i] == keys_[0].data<uint32_t>()[g];
+    if (fast == 16) return cols[0]->data<StringRef>()[i] == keys_[0].data<StringRef>()[g];
     for (size_t c = 0; c < keys_.size(); c++) {
-      bool va = cols[c].IsValid(i), vb = keys_[c].IsValid(g);
+      bool va = cols[c]->IsValid(i), vb = keys_[c].IsValid(g);
       if (va != vb) return false;
-      if (va && !ValuesEqual(cols[c], i, keys_[c], g)) return false;
+      if (va && !ValuesEqual(*cols[c], i, keys_[c], g)) return false;
     }
     return true;
   }
@@ -121,7 +121,9 @@ class AggregateSink : public Sink {
         continue;
       }
       std::vector<uint32_t> map(l.table->size());
-      target->table->FindOrInsert(l.table->keys(), l.table->hashes().data(), l.table->size(), map.data());
+      std::vector<const Column*> other_keys;
+      for (const auto& k : l.table->keys()) other_keys.push_back(&k);
+      target->table->FindOrInsert(other_keys, l.table->hashes().data(), l.table->size(), map.data());
       for (auto& s : target->states) s->Resize(target->table->size());
       for (size_t a = 0; a < target->states.size(); a++)
         ALOPEX_RETURN_IF_ERROR(target->states[a]->Combine(*l.states[a], map.data(), l.table->size()));
@@ -166,16 +168,19 @@ class AggregateSink : public Sink {
   Status Fold(LocalAggregate& local, const Batch& b, const ExecContext& ctx) {
     size_t n = b.num_rows;
     if (n == 0) return Status::OK();
-    std::vector<Column> keys(node_.groups.size());
-    for (size_t k = 0; k < keys.size(); k++) ALOPEX_RETURN_IF_ERROR(EvaluateExpression(*node_.groups[k], b, &keys[k], ctx));
-    // Arguments that are plain columns are read in place, not copied.
+    // Keys and arguments that are plain columns are read in place, not copied.
     auto arg = [&](const BoundExpr& e, Column* scratch) -> Result<const Column*> {
       if (e.kind == BoundExprKind::kColumnRef) return &b.columns[size_t(e.column_index)];
       ALOPEX_RETURN_IF_ERROR(EvaluateExpression(e, b, scratch, ctx));
       return static_cast<const Column*>(scratch);
     };
+    std::vector<Column> key_scratch(node_.groups.size());
+    std::vector<const Column*> keys(node_.groups.size());
+    for (size_t k = 0; k < keys.size(); k++) {
+      ALOPEX_ASSIGN_OR_RETURN(keys[k], arg(*node_.groups[k], &key_scratch[k]));
+    }
     std::vector<uint64_t> hashes(n, 0);
-    for (auto& k : keys) HashColumn(k, hashes.data(), n, true);
+    for (size_t k = 0; k < keys.size(); k++) HashColumn(*keys[k], hashes.data(), n, k > 0);
     std::vector<uint32_t> gids(n);
     local.table->FindOrInsert(keys, hashes.data(), n, gids.data());
     size_t groups = local.table->size();

@@ -70,7 +70,7 @@ class HashJoinOperator : public StreamOperator {
     for (size_t k = 0; k < keys_.size(); k++)
       ALOPEX_RETURN_IF_ERROR(EvaluateExpression(*node_.right_keys[k], build_, &keys_[k], ctx));
     hashes_.assign(n, 0);
-    for (auto& k : keys_) HashColumn(k, hashes_.data(), n, true);
+    for (size_t k = 0; k < keys_.size(); k++) HashColumn(keys_[k], hashes_.data(), n, k > 0);
     size_t cap = 16;
     while (cap < n * 2) cap <<= 1;
     heads_.assign(cap, -1);
@@ -82,6 +82,25 @@ class HashJoinOperator : public StreamOperator {
       next_[i] = heads_[b];
       heads_[b] = int64_t(i);
     }
+    // A single integer key over a dense range: index chains by key - min
+    // instead of by hash, and skip hashing on the probe side.
+    if (keys_.size() == 1 && !keys_[0].MayHaveNulls() && n > 0 && IsIntegerKey(keys_[0].type())) {
+      int64_t lo = INT64_MAX, hi = INT64_MIN;
+      for (size_t i = 0; i < n; i++) {
+        int64_t v = KeyAt(keys_[0], i);
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+      if (hi - lo >= 0 && uint64_t(hi - lo) < 4 * uint64_t(n) + 1024) {
+        dense_min_ = lo;
+        dense_heads_.assign(size_t(hi - lo) + 1, -1);
+        for (size_t i = n; i-- > 0;) {
+          size_t slot = size_t(KeyAt(keys_[0], i) - lo);
+          next_[i] = dense_heads_[slot];
+          dense_heads_[slot] = int64_t(i);
+        }
+      }
+    }
     if (node_.join_type == PlanJoinType::kFull || node_.join_type == PlanJoinType::kRight)
       matched_ = std::make_unique<std::atomic<uint8_t>[]>(std::max<size_t>(n, 1));
     for (size_t i = 0; matched_ && i < n; i++) matched_[i] = 0;
@@ -90,10 +109,23 @@ class HashJoinOperator : public StreamOperator {
 
   Status Process(Batch&& in, std::vector<Batch>* out, const ExecContext& ctx) override {
     size_t n = in.num_rows;
-    std::vector<Column> pk(node_.left_keys.size());
-    for (size_t k = 0; k < pk.size(); k++) ALOPEX_RETURN_IF_ERROR(EvaluateExpression(*node_.left_keys[k], in, &pk[k], ctx));
-    std::vector<uint64_t> ph(n, 0);
-    for (auto& k : pk) HashColumn(k, ph.data(), n, true);
+    // Probe keys that are plain columns are read in place.
+    std::vector<Column> scratch(node_.left_keys.size());
+    std::vector<const Column*> pk(node_.left_keys.size());
+    for (size_t k = 0; k < pk.size(); k++) {
+      const BoundExpr& e = *node_.left_keys[k];
+      if (e.kind == BoundExprKind::kColumnRef) {
+        pk[k] = &in.columns[size_t(e.column_index)];
+      } else {
+        ALOPEX_RETURN_IF_ERROR(EvaluateExpression(e, in, &scratch[k], ctx));
+        pk[k] = &scratch[k];
+      }
+    }
+    const bool dense = !dense_heads_.empty() && !pk[0]->MayHaveNulls() && IsIntegerKey(pk[0]->type()) &&
+                       PhysicalSize(pk[0]->type()) == PhysicalSize(keys_[0].type());
+    std::vector<uint64_t> ph(dense ? 0 : n, 0);
+    if (!dense)
+      for (size_t k = 0; k < pk.size(); k++) HashColumn(*pk[k], ph.data(), n, k > 0);
     const PlanJoinType jt = node_.join_type;
     const bool emit_right = jt != PlanJoinType::kSemi && jt != PlanJoinType::kAnti;
     const size_t mask = heads_.size() - 1;
@@ -131,16 +163,38 @@ class HashJoinOperator : public StreamOperator {
       ri.clear();
       return Status::OK();
     };
-    // One 8-byte integer key without NULLs on either side: compare raw values.
-    const bool fast = pk.size() == 1 && !pk[0].MayHaveNulls() && !keys_[0].MayHaveNulls() &&
-                      PhysicalSize(pk[0].type()) == 8 && !pk[0].type().IsFloating() && !pk[0].type().IsNested();
-    const uint64_t* pkd = fast ? pk[0].data<uint64_t>() : nullptr;
-    const uint64_t* bkd = fast ? keys_[0].data<uint64_t>() : nullptr;
-    for (size_t i = 0; i < n; i++) {
+    // One 4- or 8-byte integer key without NULLs on either side: compare raw values.
+    const Column& k0 = *pk[0];
+    const bool integer_key = pk.size() == 1 && !k0.MayHaveNulls() && !keys_[0].MayHaveNulls() &&
+                             (k0.type().IsInteger() || k0.type().id() == TypeId::kDate ||
+                              k0.type().id() == TypeId::kTimestamp || k0.type().id() == TypeId::kTimestampTz);
+    const size_t width = integer_key ? PhysicalSize(k0.type()) : 0;
+    const bool fast8 = width == 8, fast4 = width == 4;
+    const bool fast = fast8 || fast4;
+    if (dense) {
+      const int64_t span = int64_t(dense_heads_.size());
+      for (size_t i = 0; i < n; i++) {
+        int64_t slot = KeyAt(k0, i) - dense_min_;
+        if (slot < 0 || slot >= span) continue;
+        for (int64_t r = dense_heads_[size_t(slot)]; r >= 0; r = next_[r]) {
+          li.push_back(uint32_t(i));
+          ri.push_back(r);
+          if (!emit_right && !node_.condition) break;
+        }
+        if (li.size() >= kBatchSize) ALOPEX_RETURN_IF_ERROR(flush());
+      }
+    }
+    for (size_t i = 0; i < n && !dense; i++) {
       if (!fast && HasNullKey(pk, i)) continue;
       for (int64_t r = heads_[ph[i] & mask]; r >= 0; r = next_[r]) {
         if (hashes_[r] != ph[i]) continue;
-        if (fast ? pkd[i] != bkd[r] : !KeysEqual(pk, i, size_t(r))) continue;
+        if (fast8) {
+          if (k0.data<uint64_t>()[i] != keys_[0].data<uint64_t>()[r]) continue;
+        } else if (fast4) {
+          if (k0.data<uint32_t>()[i] != keys_[0].data<uint32_t>()[r]) continue;
+        } else if (!KeysEqual(pk, i, size_t(r))) {
+          continue;
+        }
         li.push_back(uint32_t(i));
         ri.push_back(r);
         if (!emit_right && !node_.condition) break;  // semi/anti need one match
@@ -186,16 +240,37 @@ class HashJoinOperator : public StreamOperator {
   }
 
  private:
+  static bool IsIntegerKey(const LogicalType& t) {
+    return t.IsInteger() && t.id() != TypeId::kUBigInt;
+  }
+  // The integer key of row i widened to int64.
+  static int64_t KeyAt(const Column& c, size_t i) {
+    switch (c.type().id()) {
+      case TypeId::kTinyInt: return c.data<int8_t>()[i];
+      case TypeId::kSmallInt: return c.data<int16_t>()[i];
+      case TypeId::kInteger: return c.data<int32_t>()[i];
+      case TypeId::kBigInt: return c.data<int64_t>()[i];
+      case TypeId::kUTinyInt: return c.data<uint8_t>()[i];
+      case TypeId::kUSmallInt: return c.data<uint16_t>()[i];
+      case TypeId::kUInteger: return c.data<uint32_t>()[i];
+      default: return 0;
+    }
+  }
   bool HasNullKey(const std::vector<Column>& keys, size_t i) const {
     for (size_t k = 0; k < keys.size(); k++)
       if (!keys[k].IsValid(i) && !(k < node_.null_equal.size() && node_.null_equal[k])) return true;
     return false;
   }
-  bool KeysEqual(const std::vector<Column>& probe, size_t i, size_t r) const {
+  bool HasNullKey(const std::vector<const Column*>& keys, size_t i) const {
+    for (size_t k = 0; k < keys.size(); k++)
+      if (!keys[k]->IsValid(i) && !(k < node_.null_equal.size() && node_.null_equal[k])) return true;
+    return false;
+  }
+  bool KeysEqual(const std::vector<const Column*>& probe, size_t i, size_t r) const {
     for (size_t k = 0; k < probe.size(); k++) {
-      bool va = probe[k].IsValid(i), vb = keys_[k].IsValid(r);
+      bool va = probe[k]->IsValid(i), vb = keys_[k].IsValid(r);
       if (va != vb) return false;
-      if (va && !ValuesEqual(probe[k], i, keys_[k], r)) return false;
+      if (va && !ValuesEqual(*probe[k], i, keys_[k], r)) return false;
     }
     return true;
   }
@@ -206,6 +281,8 @@ class HashJoinOperator : public StreamOperator {
   std::vector<Column> keys_;
   std::vector<uint64_t> hashes_;
   std::vector<int64_t> heads_, next_;
+  std::vector<int64_t> dense_heads_;  // non-empty: chains indexed by key - dense_min_
+  int64_t dense_min_ = 0;
   std::unique_ptr<std::atomic<uint8_t>[]> matched_;
 };
 

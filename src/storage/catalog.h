@@ -21,12 +21,22 @@ struct ViewDef {
   std::vector<std::string> column_aliases;
 };
 
+class CatalogStore;
+
 class Catalog {
  public:
   static constexpr const char* kDefaultCatalog = "main";
   static constexpr const char* kDefaultSchema = "public";
 
   Catalog();
+  ~Catalog();
+
+  // Keeps the catalog in the database directory `db_dir` (DESIGN.md § On
+  // disk): loads the schemas, views and tables stored in catalog.sqlite (each
+  // table's rows from its Delta table under data/main/<schema>/<table>/) and
+  // from then on writes every change there in the same call, before the
+  // in-memory change. Without it the catalog lives in memory only.
+  Status Open(const std::string& db_dir);
 
   Status CreateSchema(const std::string& name, bool if_not_exists);
   Status DropSchema(const std::string& name, bool if_exists, bool cascade);
@@ -54,8 +64,12 @@ class Catalog {
     std::map<std::string, std::shared_ptr<Table>> tables;
     std::map<std::string, ViewDef> views;
   };
+  // The location (relative to dir_) for a new table's Delta folder.
+  Result<std::string> NewTableLocation(const std::string& schema_key, const std::string& name);
   mutable std::mutex mu_;
   std::map<std::string, SchemaEntry> schemas_;
+  std::string dir_;
+  std::unique_ptr<CatalogStore> store_;  // null: in memory
 };
 
 // Lower-cases ASCII letters: catalog names compare case-insensitively.

@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include "storage/table_store.h"
+
 namespace alopex {
 
 Table::Table(std::string schema, std::string name, std::vector<ColumnDef> columns)
@@ -25,11 +27,47 @@ int Table::ColumnIndex(const std::string& name) const {
 }
 
 Result<std::shared_ptr<const TableSnapshot>> Table::Snapshot(int64_t version) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (version >= 0 && version != current_->version)
+  std::shared_ptr<TableStore> store;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (version < 0 || version == current_->version) return current_;
+    store = store_;
+  }
+  if (store) {
+    auto old = store->Load(version);
+    if (!old.ok())
+      return Status::NotFound("table " + qualified_name() + " has no version " + std::to_string(version) + ": " +
+                              old.status().message());
+    return std::shared_ptr<const TableSnapshot>(std::move(*old));
+  }
+  {
     return Status::NotFound("table " + qualified_name() + " has no version " + std::to_string(version) +
                             " (in-memory tables keep only the latest version)");
-  return current_;
+  }
+}
+
+void Table::AttachStore(std::shared_ptr<TableStore> store, std::shared_ptr<const TableSnapshot> snapshot) {
+  std::lock_guard<std::mutex> lock(mu_);
+  store_ = std::move(store);
+  current_ = std::move(snapshot);
+}
+
+std::shared_ptr<TableStore> Table::store() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return store_;
+}
+
+Result<int64_t> Table::VersionAsOfTimestamp(int64_t micros) const {
+  auto store = this->store();
+  if (!store)
+    return Status::NotImplemented("table " + qualified_name() + " is in memory and keeps no history for TIMESTAMP AS OF");
+  return store->VersionAsOfTimestamp(micros);
+}
+
+Result<std::vector<TableCommit>> Table::History() const {
+  auto store = this->store();
+  if (!store) return Status::InvalidArgument("in-memory tables have no history (table " + qualified_name() + ")");
+  return store->History();
 }
 
 Status Table::CheckNotNull(const std::vector<ColumnDef>& cols, const Batch& b) const {
@@ -44,16 +82,23 @@ Status Table::CheckNotNull(const std::vector<ColumnDef>& cols, const Batch& b) c
 Status Table::Append(std::vector<Batch> batches) {
   std::lock_guard<std::mutex> lock(mu_);
   auto next = std::make_shared<TableSnapshot>(*current_);
+  std::vector<Batch> rows;
   for (auto& b : batches) {
     if (b.num_rows == 0) continue;
     if (b.columns.size() != next->columns.size())
       return Status::Internal("append to " + name_ + " with " + std::to_string(b.columns.size()) + " columns, table has " +
                               std::to_string(next->columns.size()));
     ALOPEX_RETURN_IF_ERROR(CheckNotNull(next->columns, b));
+    rows.push_back(std::move(b));
+  }
+  next->version++;
+  if (store_) {
+    ALOPEX_ASSIGN_OR_RETURN(next->version, store_->Append(*current_, rows));
+  }
+  for (auto& b : rows) {
     next->num_rows += b.num_rows;
     next->batches.push_back(std::make_shared<const Batch>(std::move(b)));
   }
-  next->version++;
   current_ = std::move(next);
   return Status::OK();
 }
@@ -71,7 +116,16 @@ Status Table::Replace(const TableSnapshot& base, std::vector<Batch> rows) {
     next->num_rows += b.num_rows;
     next->batches.push_back(std::make_shared<const Batch>(std::move(b)));
   }
+  ALOPEX_RETURN_IF_ERROR(CommitRewrite(next.get(), "WRITE"));
   current_ = std::move(next);
+  return Status::OK();
+}
+
+Status Table::CommitRewrite(TableSnapshot* next, const std::string& operation) {
+  if (!store_) return Status::OK();
+  std::vector<Batch> rows;
+  for (const auto& b : next->batches) rows.push_back(b->Clone());
+  ALOPEX_ASSIGN_OR_RETURN(next->version, store_->Rewrite(*current_, next->columns, rows, operation));
   return Status::OK();
 }
 
@@ -90,6 +144,15 @@ Status Table::AddColumn(ColumnDef column) {
     Batch nb = b->Clone();
     nb.columns.push_back(Column::Constant(fill, nb.num_rows));
     next->batches.push_back(std::make_shared<const Batch>(std::move(nb)));
+  }
+  if (store_) {
+    // Old data files read NULL for the new column; a non-NULL default must be
+    // written into them.
+    if (fill.is_null() || current_->num_rows == 0) {
+      ALOPEX_ASSIGN_OR_RETURN(next->version, store_->ChangeSchema(*current_, next->columns, "ADD COLUMNS"));
+    } else {
+      ALOPEX_RETURN_IF_ERROR(CommitRewrite(next.get(), "ADD COLUMNS"));
+    }
   }
   current_ = std::move(next);
   return Status::OK();
@@ -112,6 +175,7 @@ Status Table::DropColumn(const std::string& name) {
     nb.columns.erase(nb.columns.begin() + idx);
     next->batches.push_back(std::make_shared<const Batch>(std::move(nb)));
   }
+  ALOPEX_RETURN_IF_ERROR(CommitRewrite(next.get(), "DROP COLUMNS"));
   current_ = std::move(next);
   return Status::OK();
 }
@@ -131,6 +195,7 @@ Status Table::RenameColumn(const std::string& from, const std::string& to) {
     }
   if (!found) return Status::BinderError("column \"" + from + "\" does not exist in table " + name_);
   next->version++;
+  ALOPEX_RETURN_IF_ERROR(CommitRewrite(next.get(), "RENAME COLUMN"));
   current_ = std::move(next);
   return Status::OK();
 }

@@ -30,6 +30,9 @@ struct TableSnapshot {
   int64_t version = 0;
 };
 
+class TableStore;
+struct TableCommit;
+
 class Table {
  public:
   Table(std::string schema, std::string name, std::vector<ColumnDef> columns);
@@ -56,12 +59,26 @@ class Table {
   Status RenameColumn(const std::string& from, const std::string& to);
   void Rename(std::string name) { name_ = std::move(name); }
 
+  // Persistence (table_store.h): from now on every write commits to `store`
+  // first; `snapshot` (loaded from the store) becomes the latest snapshot.
+  void AttachStore(std::shared_ptr<TableStore> store, std::shared_ptr<const TableSnapshot> snapshot);
+  // nullptr for an in-memory table.
+  std::shared_ptr<TableStore> store() const;
+  // The newest version committed at or before `micros` (NotImplemented in memory).
+  Result<int64_t> VersionAsOfTimestamp(int64_t micros) const;
+  // The commits, newest first (InvalidArgument in memory).
+  Result<std::vector<TableCommit>> History() const;
+
  private:
   Status CheckNotNull(const std::vector<ColumnDef>& cols, const Batch& b) const;
+  // With a store: commits `next` (every row, its columns) as a rewrite of
+  // current_ and sets next->version. Requires mu_ held.
+  Status CommitRewrite(TableSnapshot* next, const std::string& operation);
   std::string schema_;
   std::string name_;
   mutable std::mutex mu_;
   std::shared_ptr<const TableSnapshot> current_;
+  std::shared_ptr<TableStore> store_;
 };
 
 }  // namespace alopex

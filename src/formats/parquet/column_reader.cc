@@ -19,6 +19,8 @@ constexpr size_t kMaxPageEntries = size_t(1) << 27;
 constexpr size_t kLargePage = size_t(64) << 20;
 constexpr size_t kMaxCompressionRatio = 2048;
 constexpr size_t kMaxDeltaBytes = size_t(1) << 30;
+// Bytes of a column chunk read at a time (more when a page is larger).
+constexpr size_t kWindowBytes = size_t(1) << 20;
 
 inline int32_t Load32(const uint8_t* p) {
   int32_t v;
@@ -36,9 +38,19 @@ inline uint32_t LoadU32(const uint8_t* p) {
   return v;
 }
 
+// Levels run to billions of bytes for embedding columns: eight at a time.
 size_t CountEqual(const uint8_t* p, size_t n, uint8_t v) {
-  size_t c = 0;
-  for (size_t i = 0; i < n; i++) c += p[i] == v;
+  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
+  const uint64_t pattern = uint64_t(v) * 0x0101010101010101ULL;
+  size_t c = 0, i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    uint64_t x = w ^ pattern;  // zero bytes where equal
+    uint64_t t = ~(((x & kLow7) + kLow7) | x | kLow7);
+    c += size_t(__builtin_popcountll(t));
+  }
+  for (; i < n; i++) c += p[i] == v;
   return c;
 }
 
@@ -110,6 +122,70 @@ void SpreadAny(uint8_t* base, size_t w, const uint8_t* def, size_t k, size_t nn,
   }
 }
 
+// Page buffers (read windows, decompressed pages, levels) outlive the readers
+// of one row group: the thread's next row group takes them back instead of
+// faulting in fresh memory. Writers such as DuckDB put up to ~100 MB in one
+// page of a list column, so these buffers are large; the cache keeps at most
+// kCacheBytes per thread.
+class PageBufferCache {
+ public:
+  static PageBufferCache& ForThread() {
+    static thread_local PageBufferCache cache;
+    return cache;
+  }
+  // A buffer of at least `min` bytes (*size set to its size).
+  std::unique_ptr<uint8_t[]> Take(size_t min, size_t* size) {
+    size_t best = buffers_.size();
+    for (size_t i = 0; i < buffers_.size(); i++)
+      if (buffers_[i].size >= min && (best == buffers_.size() || buffers_[i].size < buffers_[best].size)) best = i;
+    if (best == buffers_.size()) {
+      *size = min;
+      return std::unique_ptr<uint8_t[]>(new uint8_t[std::max<size_t>(min, 1)]);
+    }
+    Buffer b = std::move(buffers_[best]);
+    buffers_.erase(buffers_.begin() + ptrdiff_t(best));
+    bytes_ -= b.size;
+    *size = b.size;
+    return std::move(b.data);
+  }
+  void Give(std::unique_ptr<uint8_t[]> data, size_t size) {
+    if (!data || size > kCacheBytes) return;
+    buffers_.push_back({std::move(data), size});
+    bytes_ += size;
+    // Over budget: drop the smallest first.
+    while (bytes_ > kCacheBytes) {
+      size_t small = 0;
+      for (size_t i = 1; i < buffers_.size(); i++)
+        if (buffers_[i].size < buffers_[small].size) small = i;
+      bytes_ -= buffers_[small].size;
+      buffers_.erase(buffers_.begin() + ptrdiff_t(small));
+    }
+  }
+  std::vector<uint8_t> TakeLevels() {
+    if (levels_.empty()) return {};
+    std::vector<uint8_t> v = std::move(levels_.back());
+    levels_.pop_back();
+    level_bytes_ -= v.capacity();
+    return v;
+  }
+  void GiveLevels(std::vector<uint8_t> v) {
+    if (v.capacity() == 0 || level_bytes_ + v.capacity() > kCacheBytes / 2) return;
+    level_bytes_ += v.capacity();
+    levels_.push_back(std::move(v));
+  }
+
+ private:
+  static constexpr size_t kCacheBytes = size_t(512) << 20;
+  struct Buffer {
+    std::unique_ptr<uint8_t[]> data;
+    size_t size;
+  };
+  std::vector<Buffer> buffers_;
+  size_t bytes_ = 0;
+  std::vector<std::vector<uint8_t>> levels_;
+  size_t level_bytes_ = 0;
+};
+
 int PhysicalWidth(const LeafInfo& leaf) {
   switch (leaf.physical) {
     case Type::kInt32:
@@ -125,41 +201,107 @@ int PhysicalWidth(const LeafInfo& leaf) {
 }  // namespace
 
 ParquetColumnReader::ParquetColumnReader(const LeafInfo& leaf, const ColumnMetaData& meta,
-                                         std::shared_ptr<StringHeap> holder, const uint8_t* chunk, size_t chunk_size,
-                                         size_t readable_size, uint64_t chunk_offset, std::string context)
+                                         const RandomAccessFile* file, uint64_t chunk_offset, size_t chunk_size,
+                                         size_t readable_size, std::string context)
     : leaf_(leaf),
       meta_(meta),
       codec_(Codec(meta.codec)),
-      chunk_holder_(std::move(holder)),
-      chunk_(chunk),
+      file_(file),
+      chunk_offset_(chunk_offset),
       chunk_size_(chunk_size),
       readable_size_(std::max(readable_size, chunk_size)),
-      chunk_offset_(chunk_offset),
       context_(std::move(context)) {
   phys_width_ = PhysicalWidth(leaf);
   out_width_ = PhysicalSize(leaf.type);
   string_output_ = leaf.type.IsString();
+  PageBufferCache& cache = PageBufferCache::ForThread();
+  if (leaf.max_def > 0) page_def_ = cache.TakeLevels();
+  if (leaf.max_rep > 0) page_rep_ = cache.TakeLevels();
+}
+
+ParquetColumnReader::~ParquetColumnReader() {
+  PageBufferCache& cache = PageBufferCache::ForThread();
+  cache.Give(std::move(window_buf_), window_cap_);
+  cache.Give(std::move(scratch_page_), scratch_page_size_);
+  cache.GiveLevels(std::move(page_def_));
+  cache.GiveLevels(std::move(page_rep_));
 }
 
 Status ParquetColumnReader::Error(const std::string& what) const { return Status::Corruption(context_ + ": " + what); }
 
 bool ParquetColumnReader::exhausted() { return page_pos_ >= page_entries_ && pos_ >= chunk_size_; }
 
+Status ParquetColumnReader::Window(size_t begin, size_t need, const uint8_t** p, size_t* avail) {
+  if (begin >= win_begin_ && begin + need <= win_end_ && window_) {
+    *p = window_ + (begin - win_begin_);
+    *avail = win_end_ - begin;
+    return Status::OK();
+  }
+  size_t len = std::min(readable_size_ - begin, std::max(need, kWindowBytes));
+  uint8_t* dst;
+  if (string_output_ && codec_ == Codec::kUncompressed) {
+    std::unique_ptr<char[]> buf(new char[std::max<size_t>(len, 1)]);
+    dst = reinterpret_cast<uint8_t*>(buf.get());
+    auto heap = std::make_shared<StringHeap>();
+    heap->Adopt(std::move(buf), len);
+    window_holder_ = std::move(heap);
+  } else {
+    if (window_cap_ < len) {
+      PageBufferCache& cache = PageBufferCache::ForThread();
+      cache.Give(std::move(window_buf_), window_cap_);
+      window_buf_ = cache.Take(len, &window_cap_);
+    }
+    dst = window_buf_.get();
+  }
+  window_ = nullptr;
+  ALOPEX_RETURN_IF_ERROR(file_->ReadAt(chunk_offset_ + begin, len, dst));
+  window_ = dst;
+  win_begin_ = begin;
+  win_end_ = begin + len;
+  *p = dst;
+  *avail = len;
+  return Status::OK();
+}
+
+Status ParquetColumnReader::PageAt(size_t pos, PageHeader* h, const uint8_t** body, size_t* body_off) {
+  // Headers are small but may carry statistics: try a little, then more.
+  size_t left = readable_size_ - pos;
+  size_t probe = std::min<size_t>(left, 4096);
+  while (true) {
+    const uint8_t* p;
+    size_t avail;
+    ALOPEX_RETURN_IF_ERROR(Window(pos, probe, &p, &avail));
+    size_t hlen = 0;
+    *h = PageHeader();
+    Status st = DecodePageHeader(p, avail, chunk_offset_ + pos, h, &hlen);
+    if (!st.ok()) {
+      if (avail < left) {
+        probe = std::min(left, std::max(probe, avail) * 4);
+        continue;
+      }
+      return Status::Corruption(context_ + ": bad page header: " + st.message());
+    }
+    if (h->compressed_page_size < 0 || h->uncompressed_page_size < 0)
+      return Error("negative page size at byte offset " + std::to_string(chunk_offset_ + pos));
+    size_t boff = pos + hlen;
+    size_t csize = size_t(h->compressed_page_size);
+    if (boff > readable_size_ || csize > readable_size_ - boff)
+      return Error("page of " + std::to_string(csize) + " bytes at byte offset " + std::to_string(chunk_offset_ + pos) +
+                   " runs past the end of the column chunk");
+    ALOPEX_RETURN_IF_ERROR(Window(boff, csize, body, &avail));
+    *body_off = boff;
+    return Status::OK();
+  }
+}
+
 Status ParquetColumnReader::NextDataPage(bool* have_page) {
   *have_page = false;
   while (pos_ < chunk_size_) {
     PageHeader h;
-    size_t hlen = 0;
-    Status st = DecodePageHeader(chunk_ + pos_, readable_size_ - pos_, chunk_offset_ + pos_, &h, &hlen);
-    if (!st.ok()) return Status::Corruption(context_ + ": bad page header: " + st.message());
-    if (h.compressed_page_size < 0 || h.uncompressed_page_size < 0)
-      return Error("negative page size at byte offset " + std::to_string(chunk_offset_ + pos_));
-    size_t body_off = pos_ + hlen;
+    const uint8_t* body;
+    size_t body_off;
+    ALOPEX_RETURN_IF_ERROR(PageAt(pos_, &h, &body, &body_off));
     size_t csize = size_t(h.compressed_page_size);
-    if (body_off > readable_size_ || csize > readable_size_ - body_off)
-      return Error("page of " + std::to_string(csize) + " bytes at byte offset " + std::to_string(chunk_offset_ + pos_) +
-                   " runs past the end of the column chunk");
-    const uint8_t* body = chunk_ + body_off;
     uint64_t page_offset = chunk_offset_ + pos_;
     pos_ = body_off + csize;
     switch (PageType(h.type)) {
@@ -196,8 +338,9 @@ static Status InflatePage(Codec codec, const uint8_t* src, size_t src_size, size
     return Status::OK();
   }
   if (*scratch_size < dst_size) {
-    scratch->reset(new uint8_t[dst_size]);
-    *scratch_size = dst_size;
+    PageBufferCache& cache = PageBufferCache::ForThread();
+    cache.Give(std::move(*scratch), *scratch_size);
+    *scratch = cache.Take(dst_size, scratch_size);
   }
   ALOPEX_RETURN_IF_ERROR(Decompress(codec, src, src_size, scratch->get(), dst_size));
   *out = scratch->get();
@@ -213,7 +356,7 @@ Status ParquetColumnReader::LoadDictionary(const PageHeader& h, const uint8_t* b
     return Error(std::string("dictionary page encoding ") + EncodingName(enc) + " is not supported");
   const uint8_t* data = body;
   size_t size = body_size;
-  std::shared_ptr<StringHeap> holder = chunk_holder_;
+  std::shared_ptr<StringHeap> holder = window_holder_;
   if (codec_ != Codec::kUncompressed) {
     size = size_t(h.uncompressed_page_size);
     std::unique_ptr<uint8_t[]> unused;
@@ -271,7 +414,9 @@ Status ParquetColumnReader::DecodeLevels(int32_t encoding, int max_level, const 
     return Error(std::string(what) + " level encoding " + EncodingName(encoding) + " is not supported");
   }
   uint8_t m = 0;
-  for (uint8_t v : *out) m = std::max(m, v);
+  // Decoded levels fit in bw bits: only a maximum below 2^bw - 1 can be exceeded.
+  if ((uint32_t(1) << bw) - 1 > uint32_t(max_level))
+    for (uint8_t v : *out) m = std::max(m, v);
   if (m > max_level)
     return Error(std::string(what) + " level " + std::to_string(m) + " exceeds the maximum " + std::to_string(max_level));
   return Status::OK();
@@ -294,7 +439,7 @@ Status ParquetColumnReader::StartDataPage(const PageHeader& h, const uint8_t* bo
       return Error("data page claims " + std::to_string(n) + " values" + where);
     const uint8_t* data = body;
     size_t size = body_size;
-    page_holder_ = chunk_holder_;
+    page_holder_ = window_holder_;
     if (codec_ != Codec::kUncompressed) {
       size = size_t(h.uncompressed_page_size);
       Status st = InflatePage(codec_, body, body_size, size, keep, &page_holder_, &scratch_page_, &scratch_page_size_, &data);
@@ -337,7 +482,7 @@ Status ParquetColumnReader::StartDataPage(const PageHeader& h, const uint8_t* bo
     const uint8_t* src = body + rl + dl;
     size_t src_size = body_size - rl - dl;
     size_t dst_size = size_t(h.uncompressed_page_size) - rl - dl;
-    page_holder_ = chunk_holder_;
+    page_holder_ = window_holder_;
     if (d.is_compressed && codec_ != Codec::kUncompressed && src_size > 0) {
       Status st = InflatePage(codec_, src, src_size, dst_size, keep, &page_holder_, &scratch_page_, &scratch_page_size_, &vals);
       if (!st.ok()) return Error(st.message() + where);
@@ -790,12 +935,15 @@ Status ParquetColumnReader::ReadRecordsImpl(size_t max_records, LevelBuffer* lev
       const uint8_t* rep = page_rep_.data();
       if (at_chunk_start_ && rep[start] != 0)
         return Error("repetition levels start with " + std::to_string(rep[start]) + " instead of 0");
+      // Records start at repetition level 0; memchr finds them fast in long lists.
       size_t i = start;
-      for (; i < end; i++) {
+      while (i < end) {
         if (rep[i] == 0) {
           if (recs == max_records) break;
           recs++;
         }
+        const void* next = i + 1 < end ? std::memchr(rep + i + 1, 0, end - i - 1) : nullptr;
+        i = next ? size_t(static_cast<const uint8_t*>(next) - rep) : end;
       }
       stop = i;
     }
@@ -820,7 +968,10 @@ Status ParquetColumnReader::ReadRecordsImpl(size_t max_records, LevelBuffer* lev
         raw->count += nn;
       } else {
         size_t at = values->size();
-        values->Resize(at + nn);
+        if (string_output_)
+          values->Resize(at + nn);
+        else
+          values->ResizeUninitialized(at + nn);  // DecodeValues writes every new row
         ALOPEX_RETURN_IF_ERROR(DecodeValues(nn, values, at));
       }
       page_pos_ = stop;
@@ -843,12 +994,10 @@ Status ParquetColumnReader::SkipRecords(size_t n) {
       // Load the dictionary first when nothing has been read yet.
       if (pos_ == 0 && !has_dict_) {
         PageHeader h;
-        size_t hlen = 0;
-        Status st = DecodePageHeader(chunk_, readable_size_, chunk_offset_, &h, &hlen);
-        if (st.ok() && PageType(h.type) == PageType::kDictionaryPage && h.compressed_page_size >= 0 &&
-            size_t(h.compressed_page_size) <= readable_size_ - hlen) {
-          ALOPEX_RETURN_IF_ERROR(LoadDictionary(h, chunk_ + hlen, size_t(h.compressed_page_size)));
-        }
+        const uint8_t* body;
+        size_t body_off;
+        if (PageAt(0, &h, &body, &body_off).ok() && PageType(h.type) == PageType::kDictionaryPage)
+          ALOPEX_RETURN_IF_ERROR(LoadDictionary(h, body, size_t(h.compressed_page_size)));
       }
       pos_ = size_t(page_at);
       row_ = locs[p].first_row_index;
@@ -1047,6 +1196,29 @@ Status AssembleSimpleList(const ColumnNode& node, const LevelBuffer& lv, Column&
   *out = Column(node.type);
   out->Resize(num_records);
   ListEntry* le = out->list_entries();
+  uint8_t present = std::max({list_null, nonempty, elem_null});
+  if (CountEqual(def, n, present) == n) {
+    // Every entry is a present element (the common case of embeddings): a
+    // record starts at each repetition level 0, found with memchr.
+    if (values.size() != n)
+      return Status::Corruption(context + ": " + std::to_string(values.size()) + " values for " + std::to_string(n) +
+                                " non-null entries");
+    if (n > 0 && rep[0] != 0) return Status::Corruption(context + ": repetition levels start inside a list");
+    size_t row = 0;
+    const uint8_t* p = rep;
+    const uint8_t* end = rep + n;
+    while (p < end) {
+      if (row >= num_records) return Status::Corruption(context + ": more records than expected");
+      size_t at = size_t(p - rep);
+      const void* next = std::memchr(p + 1, 0, size_t(end - p - 1));
+      const uint8_t* q = next ? static_cast<const uint8_t*>(next) : end;
+      le[row++] = {at, uint64_t(q - p)};
+      p = q;
+    }
+    if (row != num_records) return Status::Corruption(context + ": fewer records than expected");
+    out->children()[0] = std::move(values);
+    return Status::OK();
+  }
   std::vector<uint8_t> elem_valid;
   bool elem_nulls = false;
   size_t row = SIZE_MAX;

@@ -15,6 +15,7 @@
 #include "formats/parquet/encodings.h"
 #include "formats/parquet/parquet_metadata.h"
 #include "formats/parquet/parquet_schema.h"
+#include "io/file_system.h"
 
 namespace alopex::parquet {
 
@@ -45,14 +46,18 @@ struct LevelBuffer {
 
 class ParquetColumnReader {
  public:
-  // `chunk` holds the whole column chunk (pages with headers), `chunk_offset`
-  // its position in the file; `holder` owns those bytes (uncompressed string
-  // values point into it). `context` prefixes errors ("f.parquet: column x row group 2").
-  // `chunk_size` is the chunk's length per its metadata; `readable_size` (>=)
-  // may include padding that a last page overrunning the chunk can use (PARQUET-816).
-  ParquetColumnReader(const LeafInfo& leaf, const ColumnMetaData& meta, std::shared_ptr<StringHeap> holder,
-                      const uint8_t* chunk, size_t chunk_size, size_t readable_size, uint64_t chunk_offset,
-                      std::string context);
+  // Reads the column chunk at `chunk_offset` of `file` (`chunk_size` bytes per
+  // its metadata) page by page, through a window of about a megabyte (or one
+  // page, if larger) that is reused from page to page, so memory stays bounded
+  // by the largest page. `file` must outlive the reader. `readable_size` (>=
+  // chunk_size) may include padding that a last page overrunning the chunk can
+  // use (PARQUET-816). `context` prefixes errors ("f.parquet: column x row group 2").
+  ParquetColumnReader(const LeafInfo& leaf, const ColumnMetaData& meta, const RandomAccessFile* file,
+                      uint64_t chunk_offset, size_t chunk_size, size_t readable_size, std::string context);
+  // Hands the page buffers to the next reader on this thread.
+  ~ParquetColumnReader();
+  ParquetColumnReader(const ParquetColumnReader&) = delete;
+  ParquetColumnReader& operator=(const ParquetColumnReader&) = delete;
 
   // Leaves without repetition: reads exactly `n` rows into out[offset, offset+n)
   // (out already sized); rows whose def level is below max_def become NULL.
@@ -82,6 +87,11 @@ class ParquetColumnReader {
                          size_t* records_read);
   uint8_t* Dst(Column* out, size_t offset) { return (raw_dest_ ? raw_dest_ : out->raw_data()) + offset * out_width_; }
   Status NextDataPage(bool* have_page);
+  // Makes chunk bytes [begin, begin + need) readable at *p (need <= readable_size_ - begin);
+  // *avail is how many bytes from *p the window holds.
+  Status Window(size_t begin, size_t need, const uint8_t** p, size_t* avail);
+  // Decodes the page header at chunk position `pos` and makes its body readable.
+  Status PageAt(size_t pos, PageHeader* h, const uint8_t** body, size_t* body_off);
   Status LoadDictionary(const PageHeader& h, const uint8_t* body, size_t body_size);
   Status StartDataPage(const PageHeader& h, const uint8_t* body, size_t body_size, uint64_t page_offset);
   Status DecodeLevels(int32_t encoding, int max_level, const uint8_t* data, size_t size, size_t n, bool length_prefix,
@@ -99,11 +109,19 @@ class ParquetColumnReader {
   const LeafInfo& leaf_;
   const ColumnMetaData& meta_;
   Codec codec_;
-  std::shared_ptr<StringHeap> chunk_holder_;
-  const uint8_t* chunk_;
+  const RandomAccessFile* file_;
+  uint64_t chunk_offset_;
   size_t chunk_size_;
   size_t readable_size_;
-  uint64_t chunk_offset_;
+  // The window: chunk bytes [win_begin_, win_end_) at window_. String values of
+  // uncompressed pages point into it, so for string leaves of uncompressed
+  // chunks every window is a new buffer owned by window_holder_; otherwise one
+  // buffer is reused.
+  const uint8_t* window_ = nullptr;
+  size_t win_begin_ = 0, win_end_ = 0;
+  std::shared_ptr<StringHeap> window_holder_;
+  std::unique_ptr<uint8_t[]> window_buf_;
+  size_t window_cap_ = 0;
   std::string context_;
   int phys_width_ = 0;  // bytes per fixed-width physical value; 0 for BYTE_ARRAY, BOOLEAN
   size_t out_width_ = 0;

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <type_traits>
 #include <cstring>
 
 #include "formats/parquet/compression.h"
 #include "formats/parquet/encodings.h"
+#include "formats/parquet/page_task_pool.h"
 
 namespace alopex::parquet {
 
@@ -13,6 +16,10 @@ namespace {
 
 constexpr size_t kMaxDictionaryBytes = 1 << 20;
 constexpr int64_t kMaxPageRows = 20000;
+// PLAIN pages of one chunk on the page pool at a time.
+constexpr size_t kMaxPendingPages = 6;
+// Page strings a chunk writer keeps for reuse across row groups.
+constexpr size_t kMaxSparePages = 256;
 constexpr size_t kStatTruncate = 64;
 constexpr size_t kMaxStatBytes = 4096;
 
@@ -80,6 +87,7 @@ ColumnChunkWriter::ColumnChunkWriter(LeafSpec spec, const WriterSettings& settin
 }
 
 void ColumnChunkWriter::Reset() {
+  DropPendingPages();
   defs_.clear();
   reps_.clear();
   plain_.clear();
@@ -97,6 +105,9 @@ void ColumnChunkWriter::Reset() {
   dict_count_ = 0;
   dict_page_.clear();
   dict_page_uncompressed_ = 0;
+  // Finished pages have been written out: keep their strings for the next pages.
+  for (std::string& page : data_pages_)
+    if (spare_pages_.size() < kMaxSparePages) spare_pages_.push_back(std::move(page));
   data_pages_.clear();
   data_size_ = 0;
   pages_.clear();
@@ -136,18 +147,34 @@ void ColumnChunkWriter::AppendFixed(const T* v, size_t n) {
       }
       break;
     case TypedStats::kFloat:
+      if constexpr (std::is_floating_point_v<T>) {
+      // Branch-free: NaN fails both comparisons, so it never becomes min or
+      // max; it is counted apart. Embedding columns bring billions of values.
+      T mn = s.has ? T(s.dmin) : std::numeric_limits<T>::infinity();
+      T mx = s.has ? T(s.dmax) : -std::numeric_limits<T>::infinity();
+      int64_t nans = 0;
+      for (size_t i = 0; i < n; i++) {
+        T x = v[i];
+        mn = x < mn ? x : mn;
+        mx = x > mx ? x : mx;
+        nans += x != x;
+      }
+      s.nans += nans;
+      if (mn <= mx) {
+        s.dmin = double(mn);
+        s.dmax = double(mx);
+        s.has = true;
+      }
+      } else {
       for (size_t i = 0; i < n; i++) {
         double x = double(v[i]);
-        if (std::isnan(x)) {
-          s.nans++;
-          continue;
-        }
         if (!s.has) {
           s.dmin = s.dmax = x;
           s.has = true;
         }
         s.dmin = std::min(s.dmin, x);
         s.dmax = std::max(s.dmax, x);
+      }
       }
       break;
     default:
@@ -414,6 +441,51 @@ Status ColumnChunkWriter::WriteVectors(const Column& col, size_t offset, size_t 
   return Status::OK();
 }
 
+template <typename T>
+Status ColumnChunkWriter::WriteFloatLists(const Column& list, size_t offset, size_t count, uint8_t empty_def) {
+  const uint8_t max_def = uint8_t(spec_.max_def);
+  const ListEntry* le = list.list_entries();
+  const T* base = list.child(0).data<T>();
+  size_t r = 0;
+  while (r < count) {
+    // Rows up to the next page check, about 64 KiB of values at a time;
+    // adjacent lists go to AppendFixed as one run.
+    size_t bytes = 0;
+    size_t run_begin = 0, run_len = 0;
+    for (; r < count && bytes < 64 * 1024; r++) {
+      size_t row = offset + r;
+      const ListEntry& e = le[row];
+      if (list.IsNull(row) || e.length == 0) {
+        defs_.push_back(list.IsNull(row) ? 0 : empty_def);
+        reps_.push_back(0);
+        page_entries_++;
+        page_rows_++;
+        page_nulls_++;
+        page_stats_.nulls++;
+        continue;
+      }
+      size_t len = size_t(e.length);
+      size_t at = defs_.size();
+      defs_.resize(at + len, max_def);
+      reps_.resize(at + len, 1);
+      reps_[at] = 0;
+      if (run_len && run_begin + run_len == e.offset) {
+        run_len += len;
+      } else {
+        if (run_len) AppendFixed(base + run_begin, run_len);
+        run_begin = size_t(e.offset);
+        run_len = len;
+      }
+      page_entries_ += int64_t(len);
+      page_rows_++;
+      bytes += len * sizeof(T);
+    }
+    if (run_len) AppendFixed(base + run_begin, run_len);
+    if (EstimatedPageBytes() >= settings_.page_size || page_rows_ >= kMaxPageRows) ALOPEX_RETURN_IF_ERROR(FlushPage());
+  }
+  return Status::OK();
+}
+
 void ColumnChunkWriter::FallBackToPlain(bool drop_dictionary) {
   if (drop_dictionary) {
     // Re-encode the current page's indices as PLAIN values.
@@ -438,11 +510,190 @@ void ColumnChunkWriter::FallBackToPlain(bool drop_dictionary) {
   dict_mode_ = false;
 }
 
+struct ColumnChunkWriter::PlainPage {
+  // In.
+  std::vector<uint8_t> defs, reps;
+  std::string plain;
+  int max_def = 0, max_rep = 0;
+  Codec codec = Codec::kUncompressed;
+  int level = 0;
+  bool v2 = false;
+  int64_t entries = 0, nulls = 0, rows = 0;
+  size_t record = 0;  // index in pages_
+  // Out.
+  std::string body, rep_bytes, def_bytes, compressed;
+  std::string bytes;  // header + compressed body
+  uint64_t uncompressed = 0;  // header + uncompressed body
+  Status status;
+  bool done = false;
+};
+
+void ColumnChunkWriter::EncodePlainPage(PlainPage* p) {
+  p->rep_bytes.clear();
+  p->def_bytes.clear();
+  if (p->max_rep > 0) RleBitPackedEncoder::EncodeBytes(p->reps.data(), p->reps.size(), BitWidth(uint64_t(p->max_rep)), &p->rep_bytes);
+  if (p->max_def > 0) RleBitPackedEncoder::EncodeBytes(p->defs.data(), p->defs.size(), BitWidth(uint64_t(p->max_def)), &p->def_bytes);
+  PageHeader h;
+  p->compressed.clear();
+  if (!p->v2) {
+    std::string& body = p->body;
+    body.clear();
+    if (p->max_rep > 0) {
+      PutU32(&body, uint32_t(p->rep_bytes.size()));
+      body += p->rep_bytes;
+    }
+    if (p->max_def > 0) {
+      PutU32(&body, uint32_t(p->def_bytes.size()));
+      body += p->def_bytes;
+    }
+    body += p->plain;
+    p->status = Compress(p->codec, p->level, reinterpret_cast<const uint8_t*>(body.data()), body.size(), &p->compressed);
+    if (!p->status.ok()) return;
+    h.type = int32_t(PageType::kDataPage);
+    h.uncompressed_page_size = int32_t(body.size());
+    DataPageHeader d;
+    d.num_values = int32_t(p->entries);
+    d.encoding = int32_t(Encoding::kPlain);
+    d.definition_level_encoding = int32_t(Encoding::kRle);
+    d.repetition_level_encoding = int32_t(Encoding::kRle);
+    h.data_page_header = d;
+  } else {
+    p->compressed = p->rep_bytes + p->def_bytes;
+    p->status = Compress(p->codec, p->level, reinterpret_cast<const uint8_t*>(p->plain.data()), p->plain.size(),
+                         &p->compressed);
+    if (!p->status.ok()) return;
+    h.type = int32_t(PageType::kDataPageV2);
+    h.uncompressed_page_size = int32_t(p->rep_bytes.size() + p->def_bytes.size() + p->plain.size());
+    DataPageHeaderV2 d;
+    d.num_values = int32_t(p->entries);
+    d.num_nulls = int32_t(p->nulls);
+    d.num_rows = int32_t(p->rows);
+    d.encoding = int32_t(Encoding::kPlain);
+    d.definition_levels_byte_length = int32_t(p->def_bytes.size());
+    d.repetition_levels_byte_length = int32_t(p->rep_bytes.size());
+    d.is_compressed = true;
+    h.data_page_header_v2 = d;
+  }
+  h.compressed_page_size = int32_t(p->compressed.size());
+  p->bytes.clear();
+  EncodePageHeader(h, &p->bytes);
+  p->uncompressed = p->bytes.size() + uint64_t(h.uncompressed_page_size);
+  p->bytes += p->compressed;
+}
+
+Status ColumnChunkWriter::CompletePages(size_t keep) {
+  while (pending_.size() > keep) {
+    PlainPage* p = pending_.front().get();
+    {
+      std::unique_lock<std::mutex> lock(pending_mu_);
+      pending_cv_.wait(lock, [p] { return p->done; });
+    }
+    std::unique_ptr<PlainPage> page = std::move(pending_.front());
+    pending_.pop_front();
+    pending_bytes_ -= page->plain.size();
+    if (!page->status.ok()) {
+      Status st = page->status;
+      spare_.push_back(std::move(page));
+      return st;
+    }
+    PageRecord& rec = pages_[page->record];
+    rec.offset_in_data = data_size_;
+    rec.size = int32_t(page->bytes.size());
+    data_size_ += page->bytes.size();
+    total_uncompressed_ += page->uncompressed;
+    // The page string moves out; the job keeps its other buffers for reuse.
+    data_pages_.push_back(std::move(page->bytes));
+    page->bytes = std::string();
+    spare_.push_back(std::move(page));
+  }
+  return Status::OK();
+}
+
+void ColumnChunkWriter::DropPendingPages() {
+  for (auto& p : pending_) {
+    std::unique_lock<std::mutex> lock(pending_mu_);
+    pending_cv_.wait(lock, [&p] { return p->done; });
+  }
+  for (auto& p : pending_) spare_.push_back(std::move(p));
+  pending_.clear();
+  pending_bytes_ = 0;
+}
+
+ColumnChunkWriter::~ColumnChunkWriter() { DropPendingPages(); }
+
 Status ColumnChunkWriter::FlushPage() {
   if (page_entries_ == 0) return Status::OK();
   // A dictionary that holds most values of the first page does not pay.
   if (dict_mode_ && !dict_used_ && page_values_ > 64 && uint64_t(dict_count_) * 10 > uint64_t(page_values_) * 7)
     FallBackToPlain(true);
+  if (!dict_mode_ && spec_.physical != Type::kBoolean) {
+    // PLAIN pages: levels, values, compression and header off this thread when
+    // there is a pool (a few pages in flight bound the memory).
+    std::unique_ptr<PlainPage> page;
+    if (!spare_.empty()) {
+      page = std::move(spare_.back());
+      spare_.pop_back();
+    } else {
+      page = std::make_unique<PlainPage>();
+    }
+    page->defs.swap(defs_);
+    page->reps.swap(reps_);
+    page->plain.swap(plain_);
+    defs_.clear();
+    reps_.clear();
+    plain_.clear();
+    page->max_def = spec_.max_def;
+    page->max_rep = spec_.max_rep;
+    page->codec = settings_.codec;
+    page->level = settings_.level;
+    page->v2 = settings_.data_page_version == 2;
+    page->entries = page_entries_;
+    page->nulls = page_nulls_;
+    page->rows = page_rows_;
+    page->status = Status::OK();
+    page->done = false;
+    if (page->bytes.capacity() == 0 && !spare_pages_.empty()) {
+      page->bytes = std::move(spare_pages_.back());
+      spare_pages_.pop_back();
+    }
+    PageRecord rec;
+    rec.first_row = chunk_rows_;
+    rec.null_count = page_nulls_;
+    rec.all_null = page_values_ == 0;
+    if (page_stats_.has) {
+      auto mn = EncodeMin(page_stats_), mx = EncodeMax(page_stats_);
+      if (mn && mx) {
+        bool bytes = page_stats_.kind == TypedStats::kBytes;
+        rec.min = bytes ? TruncateMin(*mn) : *mn;
+        rec.max = bytes ? TruncateMax(*mx) : std::optional<std::string>(*mx);
+      }
+    }
+    page->record = pages_.size();
+    pages_.push_back(std::move(rec));
+    chunk_stats_.Merge(page_stats_);
+    chunk_rows_ += page_rows_;
+    chunk_entries_ += page_entries_;
+    plain_data_pages_++;
+    page_entries_ = page_rows_ = page_nulls_ = page_values_ = 0;
+    page_stats_.Reset();
+    indices_.clear();
+    pending_bytes_ += page->plain.size();
+    PlainPage* p = page.get();
+    pending_.push_back(std::move(page));
+    if (settings_.pool) {
+      settings_.pool->Submit([this, p] {
+        EncodePlainPage(p);
+        std::lock_guard<std::mutex> lock(pending_mu_);
+        p->done = true;
+        pending_cv_.notify_all();
+      });
+      return CompletePages(kMaxPendingPages);
+    }
+    EncodePlainPage(p);
+    p->done = true;
+    return CompletePages(0);
+  }
+  ALOPEX_RETURN_IF_ERROR(CompletePages(0));  // keep the page order
   std::string& body = scratch_;
   body.clear();
   std::string rep_bytes, def_bytes;
@@ -573,6 +824,7 @@ Status ColumnChunkWriter::WriteDictionaryPage() {
 
 Status ColumnChunkWriter::Finish() {
   ALOPEX_RETURN_IF_ERROR(FlushPage());
+  ALOPEX_RETURN_IF_ERROR(CompletePages(0));
   if (dict_used_) ALOPEX_RETURN_IF_ERROR(WriteDictionaryPage());
   dict_fixed_.clear();
   dict_bytes_.clear();
@@ -1051,6 +1303,15 @@ void WriterColumn::Shred(const Node& node, const Column& col, const std::vector<
 
 Status WriterColumn::Write(const Column& c, size_t offset, size_t count) {
   if (root.kind == Node::kVector) return leaves[0]->WriteVectors(c, offset, count);
+  if (root.kind == Node::kList && root.children[0].kind == Node::kLeaf && !c.child(0).MayHaveNulls()) {
+    // list<float|double> without NULL elements (embeddings): no per-value shredding.
+    const LeafSpec& spec = leaves[0]->spec();
+    TypeId t = c.child(0).type().id();
+    if (t == TypeId::kFloat && spec.physical == Type::kFloat)
+      return leaves[0]->WriteFloatLists<float>(c, offset, count, uint8_t(root.def));
+    if (t == TypeId::kDouble && spec.physical == Type::kDouble)
+      return leaves[0]->WriteFloatLists<double>(c, offset, count, uint8_t(root.def));
+  }
   if (root.kind == Node::kLeaf) {
     bufs_.resize(1);
     LeafBuf& lb = bufs_[0];

@@ -4,8 +4,10 @@
 // shreds one top-level Alopex column into the levels and values of its leaves.
 #pragma once
 
+#include <condition_variable>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -51,6 +53,8 @@ struct LeafSpec {
   bool dictionary = true;
 };
 
+class PageTaskPool;
+
 struct WriterSettings {
   Codec codec = Codec::kSnappy;
   int level = 0;
@@ -58,6 +62,9 @@ struct WriterSettings {
   bool dictionary = true;
   bool statistics = true;
   int data_page_version = 1;
+  // When set, PLAIN data pages are encoded and compressed on the pool while
+  // the caller goes on writing; the pool must outlive the writers.
+  PageTaskPool* pool = nullptr;
 };
 
 // One finished data page, for the OffsetIndex and ColumnIndex.
@@ -73,6 +80,8 @@ struct PageRecord {
 class ColumnChunkWriter {
  public:
   ColumnChunkWriter(LeafSpec spec, const WriterSettings& settings);
+  // Waits for the pages still being encoded on the pool.
+  ~ColumnChunkWriter();
 
   // Appends `n` level entries; `rows` (n_values of them) index the non-null
   // values in `src` (for a VECTOR source, float positions).
@@ -82,6 +91,12 @@ class ColumnChunkWriter {
   // Top-level VECTOR(n) rows [offset, offset+count) of `col` (fast path: no
   // per-value level building).
   Status WriteVectors(const Column& col, size_t offset, size_t count);
+
+  // Top-level LIST rows [offset, offset+count) of `list` whose FLOAT or DOUBLE
+  // (T) elements are all non-null: levels in bulk, values in contiguous runs.
+  // `empty_def` is the definition level of an empty list.
+  template <typename T>
+  Status WriteFloatLists(const Column& list, size_t offset, size_t count, uint8_t empty_def);
 
   // Closes the chunk: flushes the last page. Then the chunk bytes are
   // dictionary_page() followed by data_pages().
@@ -94,7 +109,9 @@ class ColumnChunkWriter {
   void FillMetadata(uint64_t chunk_start, ColumnMetaData* md) const;
   const TypedStats& chunk_stats() const { return chunk_stats_; }
   const LeafSpec& spec() const { return spec_; }
-  size_t buffered_bytes() const { return data_size_ + dict_page_.size() + plain_.size() + indices_.size() * 4; }
+  size_t buffered_bytes() const {
+    return data_size_ + pending_bytes_ + dict_page_.size() + plain_.size() + indices_.size() * 4;
+  }
   // Clears the chunk state for the next row group.
   void Reset();
 
@@ -111,6 +128,13 @@ class ColumnChunkWriter {
   void AppendFixed(const T* v, size_t n);
   void AppendBinary(const std::string_view* v, size_t n, bool fixed);
   Status FlushPage();
+  // A PLAIN page handed to the pool: its levels and values in, its bytes out.
+  struct PlainPage;
+  static void EncodePlainPage(PlainPage* page);
+  // Files the oldest pending pages' bytes (in page order) until at most `keep` remain.
+  Status CompletePages(size_t keep);
+  // Waits for the pending pages and drops them (Reset, destruction).
+  void DropPendingPages();
   Status WriteDictionaryPage();
   void FallBackToPlain(bool drop_dictionary);
   size_t EstimatedPageBytes() const;
@@ -147,6 +171,13 @@ class ColumnChunkWriter {
   uint64_t total_uncompressed_ = 0;
   int dict_data_pages_ = 0, plain_data_pages_ = 0;
   std::string scratch_, compressed_;
+  // Pages on the pool, oldest first, and finished ones kept for their buffers.
+  std::deque<std::unique_ptr<PlainPage>> pending_;
+  std::vector<std::unique_ptr<PlainPage>> spare_;
+  std::vector<std::string> spare_pages_;  // written page strings, reused for their capacity
+  size_t pending_bytes_ = 0;  // uncompressed values of the pending pages
+  std::mutex pending_mu_;
+  std::condition_variable pending_cv_;
   std::vector<int32_t> i32_;
   std::vector<int64_t> i64_;
   std::vector<std::string_view> views_;

@@ -244,7 +244,14 @@ Status Compress(Codec codec, int level, const uint8_t* in, size_t in_size, std::
     case Codec::kZstd: {
       size_t bound = ZSTD_compressBound(in_size);
       out->resize(start + bound);
-      size_t n = ZSTD_compress(out->data() + start, bound, in, in_size, level == 0 ? 3 : level);
+      // One context per thread: ZSTD_compress would allocate (and fault in) a new one per page.
+      struct CctxHolder {
+        ZSTD_CCtx* ctx = ZSTD_createCCtx();
+        ~CctxHolder() { ZSTD_freeCCtx(ctx); }
+      };
+      static thread_local CctxHolder holder;
+      if (!holder.ctx) return Status::Internal("ZSTD_createCCtx failed");
+      size_t n = ZSTD_compressCCtx(holder.ctx, out->data() + start, bound, in, in_size, level == 0 ? 3 : level);
       if (ZSTD_isError(n)) return Status::Internal(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
       out->resize(start + n);
       return Status::OK();

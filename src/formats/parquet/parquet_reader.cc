@@ -115,8 +115,7 @@ Result<std::vector<int>> ParquetReader::Projection(const ParquetReadOptions& opt
   return proj;
 }
 
-Status ParquetReader::ReadChunk(int rg, int leaf, std::shared_ptr<StringHeap>* holder, const uint8_t** data,
-                                size_t* size, size_t* readable, uint64_t* offset) {
+Status ParquetReader::ChunkRange(int rg, int leaf, uint64_t* offset, size_t* size, size_t* readable) const {
   const LeafInfo& li = schema_.leaves[size_t(leaf)];
   const ColumnChunk& cc = md_.row_groups[size_t(rg)].columns[size_t(leaf)];
   std::string ctx = RowGroupContext(path_, li, rg);
@@ -137,15 +136,9 @@ Status ParquetReader::ReadChunk(int rg, int leaf, std::shared_ptr<StringHeap>* h
                               ") lies outside the file's data (" + std::to_string(data_end) + " bytes)");
   int64_t padded = len;
   if (NeedsChunkPadding(md_)) padded = int64_t(std::min<uint64_t>(uint64_t(len) + 100, data_end - uint64_t(start)));
-  std::unique_ptr<char[]> buf(new char[std::max<size_t>(size_t(padded), 1)]);
-  ALOPEX_RETURN_IF_ERROR(file_->ReadAt(uint64_t(start), size_t(padded), reinterpret_cast<uint8_t*>(buf.get())));
-  *data = reinterpret_cast<const uint8_t*>(buf.get());
+  *offset = uint64_t(start);
   *size = size_t(len);
   *readable = size_t(padded);
-  *offset = uint64_t(start);
-  auto heap = std::make_shared<StringHeap>();
-  heap->Adopt(std::move(buf), size_t(len));
-  *holder = std::move(heap);
   return Status::OK();
 }
 
@@ -275,6 +268,7 @@ Status ParquetReader::ReadRowGroup(int row_group, const ParquetReadOptions& opti
       LevelBuffer levels;
       Column values;
       RawValues raw;
+      size_t last_values = 0;  // values of the previous batch: the next one's capacity
     };
     struct ColumnState {
       const ColumnNode* node;
@@ -300,15 +294,13 @@ Status ParquetReader::ReadRowGroup(int row_group, const ParquetReadOptions& opti
         cs.try_vector = true;
       }
       for (int l = cs.node->first_leaf; l < cs.node->first_leaf + cs.node->num_leaves; l++) {
-        std::shared_ptr<StringHeap> holder;
-        const uint8_t* data;
         size_t size, readable;
         uint64_t offset;
-        ALOPEX_RETURN_IF_ERROR(ReadChunk(row_group, l, &holder, &data, &size, &readable, &offset));
+        ALOPEX_RETURN_IF_ERROR(ChunkRange(row_group, l, &offset, &size, &readable));
         const LeafInfo& li = schema_.leaves[size_t(l)];
         LeafState ls;
-        ls.reader = std::make_unique<ParquetColumnReader>(li, rg.columns[size_t(l)].meta_data, std::move(holder), data,
-                                                          size, readable, offset, RowGroupContext(path_, li, row_group));
+        ls.reader = std::make_unique<ParquetColumnReader>(li, rg.columns[size_t(l)].meta_data, file_.get(), offset,
+                                                          size, readable, RowGroupContext(path_, li, row_group));
         ls.values = Column(li.type);
         cs.leaves.push_back(std::move(ls));
       }
@@ -347,7 +339,10 @@ Status ParquetReader::ReadRowGroup(int row_group, const ParquetReadOptions& opti
         Column col;
         if (node.kind == ColumnNode::kLeaf && schema_.leaves[size_t(node.leaf)].max_rep == 0) {
           col = Column(node.type);
-          col.Resize(n);
+          if (node.type.IsString())
+            col.Resize(n);
+          else
+            col.ResizeUninitialized(n);  // ReadFlat writes every row
           ALOPEX_RETURN_IF_ERROR(cs.leaves[0].reader->ReadFlat(n, &col, 0));
         } else {
           std::vector<LevelBuffer*> levels;
@@ -381,8 +376,10 @@ Status ParquetReader::ReadRowGroup(int row_group, const ParquetReadOptions& opti
             ls.levels.Clear();
             // Assembly may have moved the previous buffer into a batch.
             ls.values = Column(ls.values.type());
+            if (ls.last_values) ls.values.Reserve(ls.last_values + ls.last_values / 16);
             size_t got = 0;
             ALOPEX_RETURN_IF_ERROR(ls.reader->ReadRecords(n, &ls.levels, &ls.values, &got));
+            ls.last_values = ls.values.size();
             if (got != n)
               return Status::Corruption(cs.context + ": leaf column has " + std::to_string(size_t(row) + got) +
                                         " rows, the row group has " + std::to_string(total));

@@ -1,6 +1,7 @@
 // ParquetReader: reads Parquet files into Batches, one row group at a time,
-// through FileSystem ranged reads (the footer, then one read per projected
-// column chunk). Row groups can be read in parallel from different threads.
+// through FileSystem ranged reads (the footer, then each projected column
+// chunk page by page, a window of about a megabyte at a time). Row groups can
+// be read in parallel from different threads.
 #pragma once
 
 #include <functional>
@@ -93,8 +94,9 @@ class ParquetReader {
   ParquetReader() = default;
   Status Init();
   Result<std::vector<int>> Projection(const ParquetReadOptions& options) const;
-  Status ReadChunk(int row_group, int leaf, std::shared_ptr<StringHeap>* holder, const uint8_t** data, size_t* size,
-                   size_t* readable, uint64_t* offset);
+  // Where the chunk of `leaf` in `row_group` lies: `size` bytes at `offset` per
+  // its metadata, `readable` (>= size) with the padding old writers need.
+  Status ChunkRange(int row_group, int leaf, uint64_t* offset, size_t* size, size_t* readable) const;
   // Row ranges [begin, end) of a row group that survive the page index.
   Result<std::vector<std::pair<int64_t, int64_t>>> SelectRows(int row_group, const ParquetReadOptions& options);
 

@@ -419,6 +419,38 @@ TEST(ParquetRoundTrip, VectorsAsFloatLists) {
   EXPECT_EQ(row, 3000u);
 }
 
+TEST(ParquetRoundTrip, LargePagesAcrossReadWindows) {
+  // Pages larger than the reader's 1 MiB window, long strings in uncompressed
+  // pages (they point into the window buffers), and float/double lists with
+  // NULL and empty lists (the writer's bulk list path) next to ones without.
+  Table t;
+  t.names = {"s", "f", "d"};
+  t.types = {T(TypeId::kVarchar), LogicalType::List(T(TypeId::kFloat)), LogicalType::List(T(TypeId::kDouble))};
+  for (int i = 0; i < 6000; i++) {
+    std::string s = "row " + std::to_string(i) + " " + std::string(size_t(40 + i % 300), char('a' + i % 26));
+    std::vector<Value> f, d;
+    for (int k = 0; k < 100 + i % 7; k++) {
+      f.push_back(Value::Float(float(i) * 0.25f - float(k)));
+      d.push_back(Value::Double(double(i) / 3 + k));
+    }
+    Value fv = i % 97 == 5 ? Value::Null(t.types[1]) : Value::List(T(TypeId::kFloat), i % 89 == 3 ? std::vector<Value>{} : f);
+    Value dv = i % 53 == 1 ? Value::List(T(TypeId::kDouble), {}) : Value::List(T(TypeId::kDouble), d);
+    t.rows.push_back({Value::Varchar(s), fv, dv});
+  }
+  for (const char* codec : {"uncompressed", "zstd", "snappy"}) {
+    for (int version : {1, 2}) {
+      ParquetWriteOptions opt;
+      opt.compression = codec;
+      opt.page_size = 3 << 20;
+      opt.row_group_size = 4000;
+      opt.data_page_version = version;
+      std::string path = TempPath(std::string("largepages_") + codec + std::to_string(version));
+      ASSERT_TRUE(WriteTable(path, t, opt, 700).ok()) << codec;
+      ExpectReadsBack(path, t);
+    }
+  }
+}
+
 TEST(ParquetRoundTrip, ParallelRowGroupReads) {
   Table t = MakeTable({{"s", T(TypeId::kVarchar)}, {"x", T(TypeId::kBigInt)}}, 20000, 5);
   ParquetWriteOptions opt;

@@ -4,6 +4,7 @@
 
 #include "formats/parquet/column_writer.h"
 #include "formats/parquet/compression.h"
+#include "formats/parquet/page_task_pool.h"
 #include "formats/parquet/parquet_schema.h"
 
 namespace alopex {
@@ -84,6 +85,7 @@ Status ParquetWriter::Init() {
   settings.dictionary = options_.dictionary;
   settings.statistics = options_.statistics;
   settings.data_page_version = options_.data_page_version;
+  settings.pool = PageTaskPool::Shared();
   md_ = std::make_unique<FileMetaData>();
   SchemaElement root;
   root.name = "schema";

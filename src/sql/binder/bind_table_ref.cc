@@ -90,7 +90,20 @@ Result<BoundQuery> Binder::BindBaseTable(const sql::TableRef& ref, Scope* scope,
     AddScope(scope, alias, q.names, q.types);
     return q;
   }
-  ALOPEX_ASSIGN_OR_RETURN(auto table, LookupTable(ref.name, ref.location));
+  auto found = LookupTable(ref.name, ref.location);
+  if (!found.ok() && ref.name.size() == 1 && ctx_.table_functions &&
+      ctx_.table_functions->count(LowerName(ref.name[0]))) {
+    // A system table such as alopex_import_status: a table function called
+    // without arguments, when one of that name takes none.
+    sql::TableRef call(sql::TableRefKind::kTableFunction, ref.location);
+    call.alias = alias;
+    call.column_aliases = ref.column_aliases;
+    call.function = std::make_unique<sql::Expr>(sql::ExprKind::kFunction, ref.location);
+    call.function->name = ref.name[0];
+    auto q = BindTableFunction(call, scope, outer);
+    if (q.ok()) return q;
+  }
+  ALOPEX_ASSIGN_OR_RETURN(auto table, std::move(found));
   auto scan = std::make_unique<PlanNode>(PlanKind::kTableScan);
   scan->table = table;
   auto cols = table->columns();
@@ -107,8 +120,21 @@ Result<BoundQuery> Binder::BindBaseTable(const sql::TableRef& ref, Scope* scope,
       return Status::BinderError("VERSION AS OF needs an integer version" + Where(ref.version_as_of->location));
     scan->version = v->value.GetInt64();
   }
-  if (ref.timestamp_as_of)
-    return Status::NotImplemented("TIMESTAMP AS OF needs a table with history (Delta storage)" + Where(ref.timestamp_as_of->location));
+  if (ref.timestamp_as_of) {
+    if (!table->store())
+      return Status::NotImplemented("TIMESTAMP AS OF needs a table with history; " + table->qualified_name() +
+                                    " is in memory" + Where(ref.timestamp_as_of->location));
+    Scope none;
+    ExprBinder eb(*this, none);
+    ALOPEX_ASSIGN_OR_RETURN(BoundExprPtr t, eb.Bind(*ref.timestamp_as_of));
+    if (!t->IsConstant()) return Status::BinderError("TIMESTAMP AS OF needs a constant timestamp" + Where(ref.timestamp_as_of->location));
+    auto ts = CastValue(t->value, LogicalType(TypeId::kTimestamp));
+    if (!ts.ok() || ts->is_null())
+      return Status::BinderError("TIMESTAMP AS OF needs a timestamp" + Where(ref.timestamp_as_of->location));
+    auto version = table->VersionAsOfTimestamp(ts->GetInt64());
+    if (!version.ok()) return version.status().WithContext(table->qualified_name() + ": ");
+    scan->version = *version;
+  }
   BoundQuery q;
   q.names = scan->names;
   q.types = scan->types;

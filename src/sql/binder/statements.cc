@@ -10,6 +10,7 @@
 #include "sql/binder/expr_binder.h"
 #include "sql/binder/optimizer.h"
 #include "storage/table.h"
+#include "storage/table_store.h"
 
 namespace alopex {
 
@@ -461,9 +462,17 @@ Result<StatementResult> RunDescribe(const sql::DescribeStatement& st, Session& s
                         c.default_value ? Value::Varchar(c.default_value->ToSqlLiteral()) : Value::Null(TypeId::kVarchar),
                         Value::Null(TypeId::kVarchar)});
     }
+  } else if (st.what == sql::DescribeKind::kHistory) {
+    ALOPEX_ASSIGN_OR_RETURN(auto table, binder.LookupTable(st.table, st.location));
+    ALOPEX_ASSIGN_OR_RETURN(auto commits, table->History());
+    for (const auto& c : commits)
+      rows.push_back({Value::BigInt(c.version), Value::Timestamp(c.timestamp_ms * 1000), Value::Varchar(c.operation),
+                      Value::Varchar(c.operation_parameters)});
+    LogicalType v(TypeId::kVarchar);
+    return MakeRowsResult({"version", "timestamp", "operation", "operationParameters"},
+                          {LogicalType(TypeId::kBigInt), LogicalType(TypeId::kTimestamp), v, v}, rows);
   } else {
-    return Status::NotImplemented(std::string(st.what == sql::DescribeKind::kHistory ? "DESCRIBE HISTORY" : "DESCRIBE DETAIL") +
-                                  " needs a table with history (Delta storage), which this build does not have yet");
+    return Status::NotImplemented("DESCRIBE DETAIL is not supported yet");
   }
   LogicalType v(TypeId::kVarchar);
   return MakeRowsResult({"column_name", "column_type", "null", "key", "default", "extra"}, {v, v, v, v, v, v}, rows);
@@ -526,6 +535,8 @@ Result<StatementResult> RunShow(const sql::ShowStatement& st, Session& s) {
 }  // namespace
 
 Result<StatementResult> RunCopyTo(const sql::CopyToStatement& st, Session& s, const std::vector<Value>& params);
+Result<StatementResult> RunCopyFrom(const sql::CopyFromStatement& st, Session& s, const std::vector<Value>& params);
+Result<StatementResult> RunCopyInto(const sql::CopyIntoStatement& st, Session& s, const std::vector<Value>& params);
 
 Result<StatementResult> ExecuteStatement(const sql::Statement& stmt, Session& s, const std::vector<Value>& params) {
   switch (stmt.kind) {
@@ -627,8 +638,9 @@ Result<StatementResult> ExecuteStatement(const sql::Statement& stmt, Session& s,
     case sql::StatementKind::kCopyTo:
       return RunCopyTo(static_cast<const sql::CopyToStatement&>(stmt), s, params);
     case sql::StatementKind::kCopyFrom:
+      return RunCopyFrom(static_cast<const sql::CopyFromStatement&>(stmt), s, params);
     case sql::StatementKind::kCopyInto:
-      return Status::NotImplemented("COPY needs the file formats, which this build does not have yet");
+      return RunCopyInto(static_cast<const sql::CopyIntoStatement&>(stmt), s, params);
     case sql::StatementKind::kMerge:
     case sql::StatementKind::kRestore:
     case sql::StatementKind::kVacuum:

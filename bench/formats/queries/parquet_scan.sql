@@ -1,0 +1,4 @@
+SELECT count(*) AS n, sum(id) AS sum_id, max(title) AS max_title, max(category) AS max_category,
+       sum(price) AS sum_price, CAST(max(created_at) AS VARCHAR) AS max_created_at,
+       sum(array_length(embedding, 1)) AS sum_dims
+FROM read_parquet('${DATA}/items.parquet')

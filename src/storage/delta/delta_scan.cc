@@ -1,0 +1,673 @@
+#include "storage/delta/delta_scan.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <map>
+
+#include "common/cast.h"
+#include "common/datetime.h"
+#include "formats/parquet/parquet_reader.h"
+#include "formats/parquet/parquet_writer.h"
+#include "io/hive_partition.h"
+#include "storage/delta/deletion_vector.h"
+
+namespace alopex {
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+void CopyValidity(const Column& in, Column* out) {
+  if (!in.MayHaveNulls()) return;
+  for (size_t i = 0; i < in.size(); i++)
+    if (in.IsNull(i)) out->SetNull(i);
+}
+
+int FindChild(const LogicalType& t, const std::string& name) {
+  const auto& fields = t.fields();
+  for (size_t i = 0; i < fields.size(); i++)
+    if (fields[i].name == name) return int(i);
+  std::string l = Lower(name);
+  for (size_t i = 0; i < fields.size(); i++)
+    if (Lower(fields[i].name) == l) return int(i);
+  return -1;
+}
+
+// `in` (as read from a data file) as a column of `target`, matching nested
+// struct fields by physical name (`field` gives them; null = same names).
+Result<Column> ConformColumn(Column in, const LogicalType& target, const DeltaField* field, ColumnMappingMode mode) {
+  if (in.type() == target) return in;
+  size_t n = in.size();
+  TypeId from = in.type().id(), to = target.id();
+  if (from == TypeId::kStruct && to == TypeId::kStruct) {
+    Column out(target);
+    out.Resize(n);
+    CopyValidity(in, &out);
+    const auto& fields = target.fields();
+    for (size_t j = 0; j < fields.size(); j++) {
+      const DeltaField* child =
+          field && field->kind == DeltaField::Kind::kStruct && j < field->children.size() ? &field->children[j] : nullptr;
+      std::string physical = child ? child->PhysicalName(mode) : fields[j].name;
+      int k = FindChild(in.type(), physical);
+      if (k < 0 && child) k = FindChild(in.type(), child->name);
+      if (k < 0) {
+        out.children()[j] = Column::Constant(Value::Null(*fields[j].type), n);
+        continue;
+      }
+      ALOPEX_ASSIGN_OR_RETURN(out.children()[j],
+                              ConformColumn(std::move(in.child(size_t(k))), *fields[j].type, child, mode));
+    }
+    return out;
+  }
+  if ((from == TypeId::kList && to == TypeId::kList) || (from == TypeId::kMap && to == TypeId::kMap)) {
+    Column out(target);
+    out.Resize(n);
+    if (n) std::memcpy(out.list_entries(), in.list_entries(), n * sizeof(ListEntry));
+    CopyValidity(in, &out);
+    if (to == TypeId::kList) {
+      const DeltaField* elem = field && field->kind == DeltaField::Kind::kArray ? &field->children[0] : nullptr;
+      ALOPEX_ASSIGN_OR_RETURN(out.child(0), ConformColumn(std::move(in.child(0)), target.child(), elem, mode));
+    } else {
+      Column& entries = in.child(0);
+      LogicalType entry_type = LogicalType::Struct({{"key", target.key_type()}, {"value", target.value_type()}});
+      Column conv(entry_type);
+      conv.Resize(entries.size());
+      const DeltaField* kf = field && field->kind == DeltaField::Kind::kMap ? &field->children[0] : nullptr;
+      const DeltaField* vf = field && field->kind == DeltaField::Kind::kMap ? &field->children[1] : nullptr;
+      if (entries.children().size() < 2) return Status::Corruption("map entries without key and value");
+      ALOPEX_ASSIGN_OR_RETURN(conv.children()[0], ConformColumn(std::move(entries.child(0)), target.key_type(), kf, mode));
+      ALOPEX_ASSIGN_OR_RETURN(conv.children()[1],
+                              ConformColumn(std::move(entries.child(1)), target.value_type(), vf, mode));
+      out.child(0) = std::move(conv);
+    }
+    return out;
+  }
+  Column out(target);
+  ALOPEX_RETURN_IF_ERROR(CastColumn(in, target, &out));
+  return out;
+}
+
+// Top-level Parquet field ids by column name (column mapping mode "id").
+std::map<int, std::string> TopLevelFieldIds(const parquet::FileMetaData& md) {
+  std::map<int, std::string> out;
+  if (md.schema.empty()) return out;
+  int children = md.schema[0].num_children.value_or(0);
+  size_t pos = 1;
+  // Walks one subtree, returning the index after it.
+  std::function<size_t(size_t)> skip = [&](size_t i) -> size_t {
+    int k = md.schema[i].num_children.value_or(0);
+    size_t next = i + 1;
+    for (int c = 0; c < k && next < md.schema.size(); c++) next = skip(next);
+    return next;
+  };
+  for (int c = 0; c < children && pos < md.schema.size(); c++) {
+    if (md.schema[pos].field_id) out[*md.schema[pos].field_id] = md.schema[pos].name;
+    pos = skip(pos);
+  }
+  return out;
+}
+
+std::string TwoDigits(int64_t v) {
+  char b[4];
+  std::snprintf(b, sizeof(b), "%02d", int(v));
+  return b;
+}
+
+// yyyy-MM-ddTHH:mm:ss.<frac>Z with `frac_digits` fraction digits (3 or 6).
+std::string IsoTimestamp(int64_t micros, int frac_digits) {
+  int64_t days, tod;
+  SplitTimestamp(micros, &days, &tod);
+  int64_t secs = tod / 1000000, frac = tod % 1000000;
+  std::string out = FormatDate(int32_t(days)) + "T" + TwoDigits(secs / 3600) + ":" + TwoDigits((secs / 60) % 60) +
+                    ":" + TwoDigits(secs % 60) + ".";
+  char b[8];
+  if (frac_digits == 3)
+    std::snprintf(b, sizeof(b), "%03d", int(frac / 1000));
+  else
+    std::snprintf(b, sizeof(b), "%06d", int(frac));
+  return out + b + "Z";
+}
+
+std::string FloatText(double v, bool is_float) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  char buf[64];
+  auto r = is_float ? std::to_chars(buf, buf + sizeof(buf), float(v)) : std::to_chars(buf, buf + sizeof(buf), v);
+  std::string s(buf, r.ptr);
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s;
+}
+
+// PROTOCOL.md partition directory escaping (Hive's set).
+std::string EscapePartitionDirValue(const std::string& v) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : v) {
+    bool esc = (c >= 0x01 && c <= 0x1F) || c == 0x7F || std::strchr("\"#%'*/:=?\\{[]^", c) != nullptr;
+    if (esc && c != 0) {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    } else {
+      out.push_back(char(c));
+    }
+  }
+  return out;
+}
+
+// A relative path as an RFC 2396 URI path (what add.path holds).
+std::string UriEncodePath(const std::string& p) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : p) {
+    bool keep = std::isalnum(c) || c >= 0x80 || std::strchr("-._~!$&'()*+,;=:@/", c) != nullptr;
+    if (keep) {
+      out.push_back(char(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+// A UTF-8 prefix of at most `n` characters.
+std::string Utf8Prefix(const std::string& s, size_t n, bool* truncated) {
+  size_t chars = 0, i = 0;
+  while (i < s.size()) {
+    if (chars == n) {
+      *truncated = true;
+      return s.substr(0, i);
+    }
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    i += c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+    chars++;
+  }
+  *truncated = false;
+  return s;
+}
+
+constexpr size_t kStatsStringPrefix = 32;
+
+}  // namespace
+
+std::string ResolveDataFilePath(const std::string& table_root, const std::string& path) {
+  std::string decoded = UrlDecode(path);
+  if (path.find("://") != std::string::npos) return decoded;
+  if (path.rfind("file:", 0) == 0) {
+    std::string p = decoded.substr(5);
+    if (p.rfind("//", 0) == 0) p = p.substr(2);
+    return p;
+  }
+  if (!path.empty() && path[0] == '/') return decoded;
+  return JoinPath(table_root, decoded);
+}
+
+std::optional<std::string> FormatPartitionValue(const Value& v) {
+  if (v.is_null()) return std::nullopt;
+  switch (v.type().id()) {
+    case TypeId::kBoolean: return std::string(v.GetBool() ? "true" : "false");
+    case TypeId::kTinyInt:
+    case TypeId::kSmallInt:
+    case TypeId::kInteger:
+    case TypeId::kBigInt: return std::to_string(v.GetInt64());
+    case TypeId::kFloat: return FloatText(v.GetDouble(), true);
+    case TypeId::kDouble: return FloatText(v.GetDouble(), false);
+    case TypeId::kDecimal: return FormatDecimal(v.GetInt128(), v.type().scale());
+    case TypeId::kVarchar:
+    case TypeId::kBlob:
+    case TypeId::kJson: return v.GetString();
+    case TypeId::kDate: return FormatDate(int32_t(v.GetInt64()));
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz: return IsoTimestamp(v.GetInt64(), 6);
+    default: return v.ToString();
+  }
+}
+
+Result<Value> ParsePartitionValue(const std::optional<std::string>& text, const DeltaField& field) {
+  if (!text) return Value::Null(field.type);
+  const LogicalType& stored = field.stored_type;
+  const std::string& s = *text;
+  Value v;
+  switch (stored.id()) {
+    case TypeId::kVarchar:
+      if (s.empty()) return Value::Null(field.type);
+      v = Value::Varchar(s);
+      break;
+    case TypeId::kBlob: v = Value::Blob(s); break;
+    case TypeId::kBoolean: {
+      std::string l = Lower(s);
+      if (l == "true") v = Value::Boolean(true);
+      else if (l == "false") v = Value::Boolean(false);
+      else if (s.empty()) return Value::Null(field.type);
+      else return Status::ConversionError("partition value '" + s + "' of column '" + field.name + "' is not a boolean");
+      break;
+    }
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz: {
+      if (s.empty()) return Value::Null(field.type);
+      int64_t micros;
+      if (!TryParseTimestamp(s, &micros))
+        return Status::ConversionError("partition value '" + s + "' of column '" + field.name +
+                                       "' is not a timestamp");
+      v = stored.id() == TypeId::kTimestamp ? Value::Timestamp(micros) : Value::TimestampTz(micros);
+      break;
+    }
+    case TypeId::kDate: {
+      if (s.empty()) return Value::Null(field.type);
+      int32_t days;
+      if (!TryParseDate(s, &days))
+        return Status::ConversionError("partition value '" + s + "' of column '" + field.name + "' is not a date");
+      v = Value::Date(days);
+      break;
+    }
+    default: {
+      if (s.empty()) return Value::Null(field.type);
+      auto cast = CastValue(Value::Varchar(s), stored);
+      if (!cast.ok()) return cast.status().WithContext("partition column '" + field.name + "': ");
+      v = std::move(*cast);
+    }
+  }
+  if (field.type != stored) {
+    auto cast = CastValue(v, field.type);
+    if (!cast.ok()) return cast.status().WithContext("partition column '" + field.name + "': ");
+    return std::move(*cast);
+  }
+  return v;
+}
+
+std::optional<JsonNode> StatsBoundToJson(const Value& v) {
+  if (v.is_null()) return std::nullopt;
+  switch (v.type().id()) {
+    case TypeId::kTinyInt:
+    case TypeId::kSmallInt:
+    case TypeId::kInteger:
+    case TypeId::kBigInt: return JsonNode::Int(v.GetInt64());
+    case TypeId::kFloat:
+    case TypeId::kDouble: {
+      JsonNode n = JsonNode::Double(v.GetDouble());
+      if (n.is_null()) return std::nullopt;
+      return n;
+    }
+    case TypeId::kDecimal: return JsonNode::NumberText(FormatDecimal(v.GetInt128(), v.type().scale()));
+    case TypeId::kDate: return JsonNode::String(FormatDate(int32_t(v.GetInt64())));
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz: return JsonNode::String(IsoTimestamp(v.GetInt64(), 3));  // truncated to ms
+    case TypeId::kVarchar: return JsonNode::String(v.GetString());
+    default: return std::nullopt;
+  }
+}
+
+// ---------------------------------------------------------------- scan
+
+Status ScanSnapshot(const DeltaSnapshot& snapshot, const std::vector<std::string>& columns,
+                    const std::function<Status(Batch&&)>& sink, FileSystem* fs) {
+  const std::string& root = snapshot.table_path;
+  const std::string where = "Delta table " + root + ", version " + std::to_string(snapshot.version);
+  if (!fs) {
+    ALOPEX_ASSIGN_OR_RETURN(fs, FileSystem::ForPath(root));
+  }
+  const DeltaSchema& schema = snapshot.schema;
+  const ColumnMappingMode mode = snapshot.column_mapping;
+
+  // The projection as schema fields.
+  std::vector<int> fields;
+  if (columns.empty()) {
+    for (size_t i = 0; i < schema.fields.size(); i++) fields.push_back(int(i));
+  } else {
+    for (const auto& c : columns) {
+      int idx = schema.FieldIndex(c);
+      if (idx < 0) return Status::BinderError(where + ": column '" + c + "' does not exist");
+      fields.push_back(idx);
+    }
+  }
+  std::vector<bool> is_partition(fields.size(), false);
+  for (size_t i = 0; i < fields.size(); i++) {
+    const std::string l = Lower(schema.fields[size_t(fields[i])].name);
+    for (const auto& p : snapshot.partition_columns())
+      if (Lower(p) == l) is_partition[i] = true;
+  }
+
+  for (const AddFile& add : snapshot.files) {
+    std::string file_path = ResolveDataFilePath(root, add.path);
+    auto ctx = [&](const Status& st) { return st.WithContext(where + ", data file " + file_path + ": "); };
+
+    // Partition values, typed.
+    std::vector<Value> constants(fields.size());
+    for (size_t i = 0; i < fields.size(); i++) {
+      if (!is_partition[i]) continue;
+      const DeltaField& f = schema.fields[size_t(fields[i])];
+      std::optional<std::string> text;
+      auto it = add.partition_values.find(f.PhysicalName(mode));
+      if (it == add.partition_values.end()) it = add.partition_values.find(f.name);
+      if (it == add.partition_values.end()) {
+        for (auto j = add.partition_values.begin(); j != add.partition_values.end(); ++j)
+          if (Lower(j->first) == Lower(f.name)) it = j;
+      }
+      if (it != add.partition_values.end()) text = it->second;
+      auto v = ParsePartitionValue(text, f);
+      if (!v.ok()) return ctx(v.status());
+      constants[i] = std::move(*v);
+    }
+
+    std::vector<uint64_t> deleted;
+    if (add.deletion_vector) {
+      auto rows = LoadDeletionVector(*add.deletion_vector, root, fs);
+      if (!rows.ok()) return ctx(rows.status());
+      deleted = std::move(*rows);
+    }
+
+    auto reader_or = ParquetReader::Open(file_path, fs);
+    if (!reader_or.ok()) return ctx(reader_or.status());
+    ParquetReader& reader = **reader_or;
+    const auto& file_names = reader.column_names();
+    std::map<int, std::string> ids;
+    if (mode == ColumnMappingMode::kId) ids = TopLevelFieldIds(reader.metadata());
+
+    // Which file column feeds each projected data column (-1 = absent: NULL).
+    std::vector<std::string> read_names;
+    std::vector<int> source(fields.size(), -1);
+    for (size_t i = 0; i < fields.size(); i++) {
+      if (is_partition[i]) continue;
+      const DeltaField& f = schema.fields[size_t(fields[i])];
+      std::string want;
+      if (mode == ColumnMappingMode::kId) {
+        if (auto id = f.FieldId(); id && ids.count(*id)) want = ids[*id];
+      } else {
+        std::string physical = f.PhysicalName(mode);
+        for (const auto& n : file_names)
+          if (n == physical) want = n;
+        if (want.empty() && mode == ColumnMappingMode::kNone) {
+          for (const auto& n : file_names)
+            if (Lower(n) == Lower(physical)) want = n;
+        }
+      }
+      if (want.empty()) continue;
+      auto pos = std::find(read_names.begin(), read_names.end(), want);
+      if (pos == read_names.end()) {
+        read_names.push_back(want);
+        pos = read_names.end() - 1;
+      }
+      source[i] = int(pos - read_names.begin());
+    }
+    bool placeholder = read_names.empty();
+    if (placeholder) {
+      // Only partition or missing columns: read the first column for the row count.
+      if (file_names.empty()) return ctx(Status::Corruption("the file has no columns"));
+      read_names.push_back(file_names[0]);
+    }
+    ParquetReadOptions options;
+    options.columns = read_names;
+
+    uint64_t row_base = 0;
+    for (int rg = 0; rg < reader.num_row_groups(); rg++) {
+      uint64_t offset = row_base;
+      Status st = reader.ReadRowGroup(rg, options, [&](Batch&& in) -> Status {
+        size_t n = in.num_rows;
+        uint64_t first = offset;
+        offset += n;
+        // Survivors of the deletion vector.
+        std::vector<uint32_t> sel;
+        bool filtered = false;
+        if (!deleted.empty()) {
+          auto lo = std::lower_bound(deleted.begin(), deleted.end(), first);
+          if (lo != deleted.end() && *lo < first + n) {
+            filtered = true;
+            sel.reserve(n);
+            for (size_t r = 0; r < n; r++) {
+              while (lo != deleted.end() && *lo < first + r) ++lo;
+              if (lo != deleted.end() && *lo == first + r) continue;
+              sel.push_back(uint32_t(r));
+            }
+          }
+        }
+        size_t out_rows = filtered ? sel.size() : n;
+        if (out_rows == 0) return Status::OK();
+        Batch out;
+        out.num_rows = out_rows;
+        for (size_t i = 0; i < fields.size(); i++) {
+          const DeltaField& f = schema.fields[size_t(fields[i])];
+          if (is_partition[i]) {
+            out.columns.push_back(Column::Constant(constants[i], out_rows));
+            continue;
+          }
+          if (source[i] < 0) {
+            out.columns.push_back(Column::Constant(Value::Null(f.type), out_rows));
+            continue;
+          }
+          Column col;
+          // A file column feeding two projected columns is copied for the first.
+          bool shared = std::count(source.begin(), source.end(), source[i]) > 1;
+          Column& src = in.columns[size_t(source[i])];
+          Column taken = shared ? src.Clone() : std::move(src);
+          auto conformed = ConformColumn(std::move(taken), f.type, &f, mode);
+          if (!conformed.ok()) return conformed.status().WithContext("column '" + f.name + "': ");
+          if (filtered) {
+            Column g(f.type);
+            g.Gather(*conformed, sel.data(), sel.size());
+            out.columns.push_back(std::move(g));
+          } else {
+            out.columns.push_back(std::move(*conformed));
+          }
+        }
+        return sink(std::move(out));
+      });
+      if (!st.ok()) return ctx(st);
+      row_base += uint64_t(reader.row_group_num_rows(rg));
+    }
+  }
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------- write
+
+namespace {
+
+struct OpenDataFile {
+  std::unique_ptr<ParquetWriter> writer;
+  std::string relative;  // unescaped path below the table root
+  PartitionValues partition_values;
+};
+
+}  // namespace
+
+Result<std::vector<AddFile>> WriteDataFiles(const std::string& table_uri, const std::vector<std::string>& names,
+                                            const std::vector<LogicalType>& types,
+                                            const std::vector<std::string>& partition_columns,
+                                            const std::vector<Batch>& batches, int64_t target_file_size,
+                                            const DataFileWriteOptions& options) {
+  const std::string where = "Delta table " + table_uri;
+  FileSystem* fs = options.fs;
+  if (!fs) {
+    ALOPEX_ASSIGN_OR_RETURN(fs, FileSystem::ForPath(table_uri));
+  }
+  DeltaSchema derived;
+  const DeltaSchema* schema = options.schema;
+  if (!schema) {
+    ALOPEX_ASSIGN_OR_RETURN(derived, DeltaSchemaFromColumns(names, types));
+    schema = &derived;
+  }
+  if (names.size() != types.size()) return Status::InvalidArgument(where + ": column names and types differ in number");
+
+  // Column roles.
+  std::vector<const DeltaField*> field_of(names.size(), nullptr);
+  std::vector<size_t> data_cols, part_cols;
+  for (size_t i = 0; i < names.size(); i++) {
+    int idx = schema->FieldIndex(names[i]);
+    if (idx < 0) return Status::InvalidArgument(where + ": column '" + names[i] + "' is not in the table schema");
+    field_of[i] = &schema->fields[size_t(idx)];
+  }
+  for (const auto& p : partition_columns) {
+    size_t found = names.size();
+    for (size_t i = 0; i < names.size(); i++)
+      if (Lower(names[i]) == Lower(p)) found = i;
+    if (found == names.size()) return Status::InvalidArgument(where + ": partition column '" + p + "' is not written");
+    part_cols.push_back(found);
+  }
+  for (size_t i = 0; i < names.size(); i++)
+    if (std::find(part_cols.begin(), part_cols.end(), i) == part_cols.end()) data_cols.push_back(i);
+  if (data_cols.empty()) return Status::InvalidArgument(where + ": every column is a partition column");
+
+  std::vector<std::string> file_names;
+  std::vector<LogicalType> file_types;
+  for (size_t c : data_cols) {
+    file_names.push_back(field_of[c]->PhysicalName(options.column_mapping));
+    file_types.push_back(field_of[c]->stored_type);
+  }
+
+  ParquetWriteOptions pw;
+  pw.compression = options.compression;
+  if (target_file_size > 0) pw.row_group_bytes = std::min<int64_t>(pw.row_group_bytes, target_file_size);
+  std::string suffix = options.compression == "none" || options.compression == "uncompressed"
+                           ? ".parquet"
+                           : "." + options.compression + ".parquet";
+
+  std::map<std::string, OpenDataFile> open;
+  std::vector<AddFile> adds;
+  int file_counter = 0;
+
+  auto finish = [&](OpenDataFile& f) -> Status {
+    ALOPEX_RETURN_IF_ERROR(f.writer->Close());
+    std::string full = JoinPath(table_uri, f.relative);
+    AddFile add;
+    add.path = UriEncodePath(f.relative);
+    add.partition_values = f.partition_values;
+    auto info = fs->Stat(full);
+    add.size = info.ok() ? int64_t(info->size) : int64_t(f.writer->bytes_written());
+    add.modification_time = info.ok() && info->mtime_micros > 0 ? info->mtime_micros / 1000 : DeltaNowMillis();
+    add.data_change = true;
+    JsonNode stats = JsonNode::Object();
+    stats.Set("numRecords", JsonNode::Int(f.writer->rows_written()));
+    JsonNode mins = JsonNode::Object(), maxs = JsonNode::Object(), nulls = JsonNode::Object();
+    const auto& fstats = f.writer->file_statistics();
+    for (size_t i = 0; i < fstats.size() && i < file_names.size(); i++) {
+      const auto& s = fstats[i];
+      nulls.Set(file_names[i], JsonNode::Int(s.null_count));
+      if (file_types[i].IsNested() || file_types[i].id() == TypeId::kVector) continue;
+      if (s.min) {
+        if (auto j = StatsBoundToJson(*s.min)) {
+          if (j->is_string() && s.min->type().id() == TypeId::kVarchar) {
+            bool cut;
+            *j = JsonNode::String(Utf8Prefix(j->str(), kStatsStringPrefix, &cut));
+          }
+          mins.Set(file_names[i], std::move(*j));
+        }
+      }
+      if (s.max) {
+        if (auto j = StatsBoundToJson(*s.max)) {
+          bool cut = false;
+          if (j->is_string() && s.max->type().id() == TypeId::kVarchar) Utf8Prefix(j->str(), kStatsStringPrefix, &cut);
+          if (!cut) maxs.Set(file_names[i], std::move(*j));  // a cut max is no upper bound
+        }
+      }
+    }
+    stats.Set("minValues", std::move(mins));
+    stats.Set("maxValues", std::move(maxs));
+    stats.Set("nullCount", std::move(nulls));
+    add.stats = stats.Serialize();
+    adds.push_back(std::move(add));
+    return Status::OK();
+  };
+
+  for (const Batch& batch : batches) {
+    if (batch.num_columns() != names.size())
+      return Status::InvalidArgument(where + ": a batch has " + std::to_string(batch.num_columns()) +
+                                     " columns, expected " + std::to_string(names.size()));
+    if (batch.num_rows == 0) continue;
+    // Partition columns as their stored types, then each row's partition tuple.
+    std::vector<Column> part_stored;
+    for (size_t c : part_cols) {
+      const Column& col = batch.columns[c];
+      if (col.type() == field_of[c]->stored_type) {
+        part_stored.push_back(col.Clone());
+      } else {
+        Column conv(field_of[c]->stored_type);
+        Status st = CastColumn(col, field_of[c]->stored_type, &conv);
+        if (!st.ok()) return st.WithContext(where + ": partition column '" + names[c] + "': ");
+        part_stored.push_back(std::move(conv));
+      }
+    }
+    std::map<std::string, std::vector<uint32_t>> groups;
+    std::map<std::string, std::pair<PartitionValues, std::string>> group_info;
+    for (size_t r = 0; r < batch.num_rows; r++) {
+      std::string key, dir;
+      PartitionValues pv;
+      for (size_t k = 0; k < part_cols.size(); k++) {
+        auto text = FormatPartitionValue(part_stored[k].GetValue(r));
+        const DeltaField* f = field_of[part_cols[k]];
+        pv[f->PhysicalName(options.column_mapping)] = text;
+        key += text ? "v" + *text : "n";
+        key.push_back('\0');
+        dir += f->PhysicalName(options.column_mapping) + "=" +
+               (text && !text->empty() ? EscapePartitionDirValue(*text) : "__HIVE_DEFAULT_PARTITION__") + "/";
+      }
+      groups[key].push_back(uint32_t(r));
+      if (!group_info.count(key)) group_info[key] = {std::move(pv), std::move(dir)};
+    }
+    for (auto& [key, rows] : groups) {
+      Batch part;
+      part.num_rows = rows.size();
+      bool all = rows.size() == batch.num_rows;
+      for (size_t k = 0; k < data_cols.size(); k++) {
+        const Column& src = batch.columns[data_cols[k]];
+        Column picked(src.type());
+        if (all)
+          picked = src.Clone();
+        else
+          picked.Gather(src, rows.data(), rows.size());
+        if (picked.type() != file_types[k]) {
+          Column conv(file_types[k]);
+          Status st = CastColumn(picked, file_types[k], &conv);
+          if (!st.ok()) return st.WithContext(where + ": column '" + names[data_cols[k]] + "': ");
+          picked = std::move(conv);
+        }
+        part.columns.push_back(std::move(picked));
+      }
+      auto it = open.find(key);
+      if (it == open.end()) {
+        OpenDataFile f;
+        char prefix[32];
+        std::snprintf(prefix, sizeof(prefix), "part-%05d-", file_counter++);
+        f.relative = group_info[key].second + prefix + RandomUuid() + "-c000" + suffix;
+        f.partition_values = group_info[key].first;
+        auto w = ParquetWriter::Open(JoinPath(table_uri, f.relative), file_names, file_types, pw, fs);
+        if (!w.ok()) return w.status().WithContext(where + ": ");
+        f.writer = std::move(*w);
+        it = open.emplace(key, std::move(f)).first;
+      }
+      Status st = it->second.writer->Write(part);
+      if (!st.ok()) return st.WithContext(where + ", data file " + it->second.relative + ": ");
+      if (target_file_size > 0 && int64_t(it->second.writer->bytes_written()) >= target_file_size) {
+        ALOPEX_RETURN_IF_ERROR(finish(it->second));
+        open.erase(it);
+      }
+    }
+  }
+  for (auto& [key, f] : open) ALOPEX_RETURN_IF_ERROR(finish(f));
+  return adds;
+}
+
+Result<std::vector<AddFile>> WriteDataFiles(const DeltaSnapshot& snapshot, const std::vector<Batch>& batches,
+                                            int64_t target_file_size, FileSystem* fs) {
+  if (snapshot.column_mapping == ColumnMappingMode::kId)
+    return Status::NotImplemented("Delta table " + snapshot.table_path +
+                                  " uses column mapping mode 'id'; Alopex cannot write field ids yet");
+  DataFileWriteOptions options;
+  options.schema = &snapshot.schema;
+  options.column_mapping = snapshot.column_mapping;
+  options.fs = fs;
+  if (auto it = snapshot.configuration().find("delta.parquet.compression.codec");
+      it != snapshot.configuration().end())
+    options.compression = Lower(it->second);
+  return WriteDataFiles(snapshot.table_path, snapshot.schema.names(), snapshot.schema.types(),
+                        snapshot.partition_columns(), batches, target_file_size, options);
+}
+
+}  // namespace alopex
