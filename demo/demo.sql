@@ -102,15 +102,24 @@ DESCRIBE lake_papers;
 SELECT row_group_id, row_group_num_rows, path_in_schema, compression
 FROM parquet_metadata('demo/.out/lake/papers.parquet') WHERE path_in_schema IN ('title', 'embedding') ORDER BY path_in_schema;
 
--- == 9. Reopen: the tables are on disk [reopen] (to come)
--- SELECT count(*) AS papers FROM papers;
+-- == 9. Reopen: the tables are on disk [reopen]
+-- A new process opens the same directory: every table is a Delta Lake table
+-- under demo/.out/db/data, named in demo/.out/db/catalog.sqlite.
+SELECT count(*) AS papers, sum(citations) AS citations FROM papers;
+SHOW TABLES;
 
--- == 10. Lake-Link import (to come)
--- COPY FROM 'demo/.out/lake/papers.parquet' INTO papers;
+-- == 10. Lake-Link import
+-- COPY FROM maps and casts source columns; the table is created when missing.
+COPY FROM 'demo/.out/lake/papers.parquet' INTO imported (paper_id, title, embedding)
+MAP COLUMNS (id => paper_id, title => title, embedding => embedding::VECTOR(3));
+SELECT paper_id, title FROM imported ORDER BY paper_id LIMIT 3;
+COPY FROM 'demo/.out/lake/by_country/' INTO uk_papers WITH (partition_columns = ['country'], partition_filter = 'country = ''UK''');
+SELECT country, count(*) AS papers FROM uk_papers GROUP BY country;
+SELECT status, files_total, rows_imported, target_table FROM alopex_import_status ORDER BY target_table;
 
--- == 11. Time travel (to come)
--- DESCRIBE HISTORY papers;
--- SELECT count(*) FROM papers VERSION AS OF 1;
+-- == 11. Time travel
+DESCRIBE HISTORY papers;
+SELECT count(*) AS papers_at_v1 FROM papers VERSION AS OF 1;
 
 -- == 12. Graph queries (to come)
 -- CREATE GRAPH citations (...);

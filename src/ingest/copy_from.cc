@@ -932,7 +932,7 @@ Result<uint64_t> Importer::Merge(const std::shared_ptr<Table>& table, std::vecto
       next.push_back(ToTableRow(std::move(g), table_cols, source_of));
     }
   }
-  ALOPEX_RETURN_IF_ERROR(table->Replace(*base, std::move(next)).WithContext(req_.statement + ": "));
+  ALOPEX_RETURN_IF_ERROR(table->Replace(*base, std::move(next), "MERGE").WithContext(req_.statement + ": "));
   return updated + inserted;
 }
 

@@ -103,7 +103,7 @@ Status Table::Append(std::vector<Batch> batches) {
   return Status::OK();
 }
 
-Status Table::Replace(const TableSnapshot& base, std::vector<Batch> rows) {
+Status Table::Replace(const TableSnapshot& base, std::vector<Batch> rows, const std::string& operation) {
   std::lock_guard<std::mutex> lock(mu_);
   if (current_->version != base.version)
     return Status::Conflict("table " + name_ + " changed while the statement ran; retry it");
@@ -116,7 +116,7 @@ Status Table::Replace(const TableSnapshot& base, std::vector<Batch> rows) {
     next->num_rows += b.num_rows;
     next->batches.push_back(std::make_shared<const Batch>(std::move(b)));
   }
-  ALOPEX_RETURN_IF_ERROR(CommitRewrite(next.get(), "WRITE"));
+  ALOPEX_RETURN_IF_ERROR(CommitRewrite(next.get(), operation));
   current_ = std::move(next);
   return Status::OK();
 }

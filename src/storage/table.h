@@ -52,7 +52,8 @@ class Table {
   Status Append(std::vector<Batch> batches);
   // Replaces every row with `rows`, provided nobody committed since `base`
   // (Conflict otherwise). Used by UPDATE and DELETE.
-  Status Replace(const TableSnapshot& base, std::vector<Batch> rows);
+  // `operation` names the commit in the table's history (UPDATE, DELETE, MERGE, ...).
+  Status Replace(const TableSnapshot& base, std::vector<Batch> rows, const std::string& operation = "WRITE");
   // Schema changes; existing rows get NULL (or the default) for a new column.
   Status AddColumn(ColumnDef column);
   Status DropColumn(const std::string& name);

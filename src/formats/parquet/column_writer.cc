@@ -148,33 +148,33 @@ void ColumnChunkWriter::AppendFixed(const T* v, size_t n) {
       break;
     case TypedStats::kFloat:
       if constexpr (std::is_floating_point_v<T>) {
-      // Branch-free: NaN fails both comparisons, so it never becomes min or
-      // max; it is counted apart. Embedding columns bring billions of values.
-      T mn = s.has ? T(s.dmin) : std::numeric_limits<T>::infinity();
-      T mx = s.has ? T(s.dmax) : -std::numeric_limits<T>::infinity();
-      int64_t nans = 0;
-      for (size_t i = 0; i < n; i++) {
-        T x = v[i];
-        mn = x < mn ? x : mn;
-        mx = x > mx ? x : mx;
-        nans += x != x;
-      }
-      s.nans += nans;
-      if (mn <= mx) {
-        s.dmin = double(mn);
-        s.dmax = double(mx);
-        s.has = true;
-      }
-      } else {
-      for (size_t i = 0; i < n; i++) {
-        double x = double(v[i]);
-        if (!s.has) {
-          s.dmin = s.dmax = x;
+        // Branch-free: NaN fails both comparisons, so it never becomes min or
+        // max; it is counted apart. Embedding columns bring billions of values.
+        T mn = s.has ? T(s.dmin) : std::numeric_limits<T>::infinity();
+        T mx = s.has ? T(s.dmax) : -std::numeric_limits<T>::infinity();
+        int64_t nans = 0;
+        for (size_t i = 0; i < n; i++) {
+          T x = v[i];
+          mn = x < mn ? x : mn;
+          mx = x > mx ? x : mx;
+          nans += x != x;
+        }
+        s.nans += nans;
+        if (mn <= mx) {
+          s.dmin = double(mn);
+          s.dmax = double(mx);
           s.has = true;
         }
-        s.dmin = std::min(s.dmin, x);
-        s.dmax = std::max(s.dmax, x);
-      }
+      } else {
+        for (size_t i = 0; i < n; i++) {
+          double x = double(v[i]);
+          if (!s.has) {
+            s.dmin = s.dmax = x;
+            s.has = true;
+          }
+          s.dmin = std::min(s.dmin, x);
+          s.dmax = std::max(s.dmax, x);
+        }
       }
       break;
     default:

@@ -1,6 +1,6 @@
-// PageTaskPool: a few threads that encode and compress the pages of one
-// ParquetWriter while the writer's caller keeps shredding rows, so a COPY TO
-// Parquet uses every core even for a single large column.
+// PageTaskPool: a few threads that encode and compress PLAIN data pages of
+// ParquetWriters while their callers keep shredding rows, so a COPY TO Parquet
+// uses every core even when one large column (embeddings) dominates.
 #pragma once
 
 #include <condition_variable>

@@ -317,7 +317,7 @@ Result<StatementResult> RunUpdate(const sql::UpdateStatement& st, Session& s, co
     for (size_t i = 0; i < b.num_rows; i++) n += flag.IsValid(i) && flag.data<uint8_t>()[i];
     b.columns.pop_back();
   }
-  ALOPEX_RETURN_IF_ERROR(table->Replace(*snap, std::move(*batches)));
+  ALOPEX_RETURN_IF_ERROR(table->Replace(*snap, std::move(*batches), "UPDATE"));
   return CountResult(n, "UPDATE " + std::to_string(n));
 }
 
@@ -350,7 +350,7 @@ Result<StatementResult> RunDelete(const sql::DeleteStatement& st, Session& s, co
   size_t kept = 0;
   for (const auto& b : keep) kept += b.num_rows;
   int64_t n = int64_t(snap->num_rows - kept);
-  ALOPEX_RETURN_IF_ERROR(table->Replace(*snap, std::move(keep)));
+  ALOPEX_RETURN_IF_ERROR(table->Replace(*snap, std::move(keep), "DELETE"));
   return CountResult(n, "DELETE " + std::to_string(n));
 }
 
