@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "exec/aggregate.h"
 #include "exec/table_function.h"
 
 namespace alopex {
@@ -253,7 +254,96 @@ void PushFiltersIntoSources(PlanNode& node) {
   node.children[0]->source->SetFilters(conjuncts);
 }
 
+namespace {
+
+bool RefsIn(const BoundExpr& e, int lo, int hi) {
+  std::vector<const BoundExpr*> stack{&e};
+  while (!stack.empty()) {
+    const BoundExpr* x = stack.back();
+    stack.pop_back();
+    if (x->kind == BoundExprKind::kColumnRef && (x->column_index < lo || x->column_index >= hi)) return false;
+    if (x->kind == BoundExprKind::kSubquery || x->kind == BoundExprKind::kExists ||
+        x->kind == BoundExprKind::kInSubquery || x->kind == BoundExprKind::kCorrelatedColumn)
+      return false;
+    for (const auto& c : x->children) stack.push_back(c.get());
+  }
+  return true;
+}
+
+void ShiftRefs(BoundExpr& e, int delta) {
+  if (e.kind == BoundExprKind::kColumnRef) e.column_index += delta;
+  for (auto& c : e.children) ShiftRefs(*c, delta);
+}
+
+// Eager aggregation: GROUP BY over columns of a join's build side, with
+// count/sum/min/max over the probe side, first aggregates the probe side by the
+// join key (millions of rows become as many rows as keys), then joins and
+// combines the partial results. Each probe row still counts once per matching
+// build row, so duplicate build keys keep their meaning.
+void PushAggregatesBelowJoins(PlanNode& node) {
+  for (auto& c : node.children) PushAggregatesBelowJoins(*c);
+  if (node.kind != PlanKind::kAggregate || node.groups.empty() || node.aggregates.empty()) return;
+  PlanNode& join = *node.children[0];
+  if (join.kind != PlanKind::kHashJoin || join.join_type != PlanJoinType::kInner || join.condition ||
+      join.has_join_projection)
+    return;
+  const int lw = int(join.children[0]->types.size());
+  const int width = int(join.types.size());
+  for (const auto& g : node.groups)
+    if (!RefsIn(*g, lw, width)) return;
+  for (const auto& a : node.aggregates) {
+    bool decomposable = a.kind == AggregateKind::kCountStar || a.kind == AggregateKind::kCount ||
+                        a.kind == AggregateKind::kSum || a.kind == AggregateKind::kMin || a.kind == AggregateKind::kMax;
+    if (!decomposable || a.distinct || a.filter || !a.order_by.empty()) return;
+    for (const auto& e : a.args)
+      if (!RefsIn(*e, 0, lw)) return;
+  }
+  for (const auto& k : join.left_keys)
+    if (k->kind != BoundExprKind::kColumnRef) return;
+  // Partial aggregate over the probe side: [join keys..., partials...].
+  auto partial = std::make_unique<PlanNode>(PlanKind::kAggregate);
+  for (const auto& k : join.left_keys) {
+    partial->groups.push_back(k->Copy());
+    partial->types.push_back(k->type);
+    partial->names.push_back(k->alias);
+  }
+  const int nkeys = int(join.left_keys.size());
+  for (const auto& a : node.aggregates) {
+    partial->aggregates.push_back(a.Copy());
+    partial->types.push_back(a.type);
+    partial->names.push_back(a.name);
+  }
+  partial->children.push_back(std::move(join.children[0]));
+  for (int k = 0; k < nkeys; k++) {
+    auto ref = MakeColumnRef(k, join.left_keys[size_t(k)]->type);
+    join.left_keys[size_t(k)] = std::move(ref);
+  }
+  const int new_lw = int(partial->types.size());
+  join.children[0] = std::move(partial);
+  std::vector<LogicalType> types = join.children[0]->types;
+  std::vector<std::string> names = join.children[0]->names;
+  types.insert(types.end(), join.children[1]->types.begin(), join.children[1]->types.end());
+  names.insert(names.end(), join.children[1]->names.begin(), join.children[1]->names.end());
+  join.types = std::move(types);
+  join.names = std::move(names);
+  // The final aggregate combines partials: counts and sums add up, min/max stay.
+  for (auto& g : node.groups) ShiftRefs(*g, new_lw - lw);
+  for (size_t j = 0; j < node.aggregates.size(); j++) {
+    BoundAggregate& a = node.aggregates[j];
+    auto arg = MakeColumnRef(nkeys + int(j), a.type);
+    if (a.kind == AggregateKind::kCountStar || a.kind == AggregateKind::kCount) {
+      a.kind = AggregateKind::kSum;
+      a.name = "sum";
+    }
+    a.args.clear();
+    a.args.push_back(std::move(arg));
+  }
+}
+
+}  // namespace
+
 void OptimizePlan(PlanNode& root) {
+  PushAggregatesBelowJoins(root);
   PruneColumns(root);
   PushFiltersIntoSources(root);
 }
