@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <new>
 #include <type_traits>
 #include <cstring>
 
@@ -682,7 +683,11 @@ Status ColumnChunkWriter::FlushPage() {
     pending_.push_back(std::move(page));
     if (settings_.pool) {
       settings_.pool->Submit([this, p] {
-        EncodePlainPage(p);
+        try {
+          EncodePlainPage(p);
+        } catch (const std::bad_alloc&) {
+          p->status = Status::OutOfRange("out of memory encoding a Parquet page");
+        }
         std::lock_guard<std::mutex> lock(pending_mu_);
         p->done = true;
         pending_cv_.notify_all();
