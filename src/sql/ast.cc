@@ -224,6 +224,7 @@ std::string Expr::ToString() const {
     case ExprKind::kInterval:
       if (name.empty()) return "INTERVAL " + child(0);
       return "INTERVAL " + child(0) + " " + Upper(name);
+    case ExprKind::kDefault: return "DEFAULT";
     case ExprKind::kLambda: {
       std::string params;
       for (size_t i = 0; i < lambda_params.size(); i++) params += (i > 0 ? ", " : "") + lambda_params[i];

@@ -50,6 +50,7 @@ enum class ExprKind {
   kSubscript,   // children[0][children[1]] or slice children[0][children[1]:children[2]] (is_slice)
   kInterval,    // INTERVAL 'text' or INTERVAL n unit: children[0] value, name = unit ("" if in text)
   kLambda,      // x -> expr (for list functions): lambda_params, children[0] body
+  kDefault,     // DEFAULT as an item of INSERT ... VALUES: the column's default
 };
 
 enum class OrderDirection { kAscending, kDescending };

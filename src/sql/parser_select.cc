@@ -178,7 +178,17 @@ Result<SelectPtr> Parser::ParseValues() {
   ALOPEX_RETURN_IF_ERROR(ExpectWord("values"));
   do {
     ALOPEX_RETURN_IF_ERROR(ExpectOp("("));
-    ALOPEX_ASSIGN_OR_RETURN(std::vector<ExprPtr> row, ParseExprList());
+    std::vector<ExprPtr> row;
+    do {
+      // DEFAULT stands for the target column's default in INSERT ... VALUES.
+      if (IsWord("default") && (IsOp(",", 1) || IsOp(")", 1))) {
+        row.push_back(std::make_unique<Expr>(ExprKind::kDefault, Peek().offset));
+        Advance();
+        continue;
+      }
+      ALOPEX_ASSIGN_OR_RETURN(ExprPtr item, ParseExpr());
+      row.push_back(std::move(item));
+    } while (AcceptOp(","));
     ALOPEX_RETURN_IF_ERROR(ExpectOp(")"));
     if (!node->values.empty() && row.size() != node->values[0].size())
       return ErrorAt(tokens_[pos_ - 1].offset, "VALUES lists must all be the same length");

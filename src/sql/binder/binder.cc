@@ -267,7 +267,12 @@ Result<BoundQuery> Binder::BindValues(const sql::SelectNode& node, const Scope* 
     if (row.size() != width) return Status::BinderError("VALUES lists must all be the same length" + Where(node.location));
     std::vector<BoundExprPtr> bound;
     for (size_t c = 0; c < width; c++) {
-      ALOPEX_ASSIGN_OR_RETURN(BoundExprPtr e, eb.Bind(*row[c]));
+      BoundExprPtr e;
+      if (row[c]->kind == sql::ExprKind::kDefault && c < insert_defaults_.size()) {
+        e = MakeConstant(insert_defaults_[c]);
+      } else {
+        ALOPEX_ASSIGN_OR_RETURN(e, eb.Bind(*row[c]));
+      }
       auto t = CommonSuperType(types[c], e->type);
       if (!t.ok()) return Status::BinderError("VALUES column " + std::to_string(c + 1) + ": " + t.status().message());
       types[c] = *t;

@@ -70,6 +70,8 @@ class Binder {
   Result<BoundExprPtr> FoldConstants(BoundExprPtr e);
   // Error text with the position of `location` in the statement ("LINE 1: ..." and a caret).
   std::string Where(size_t location) const;
+  // INSERT ... VALUES: the default of each VALUES column, for DEFAULT items.
+  void SetInsertDefaults(std::vector<Value> defaults) { insert_defaults_ = std::move(defaults); }
 
   friend class ExprBinder;
 
@@ -95,6 +97,7 @@ class Binder {
   BinderContext ctx_;
   std::vector<std::map<std::string, std::shared_ptr<CteBinding>>> cte_stack_;
   int view_depth_ = 0;
+  std::vector<Value> insert_defaults_;
   // Outer-scope columns the last BindQuery referenced (correlated subquery).
   std::vector<int> last_correlated_;
 };

@@ -267,6 +267,8 @@ Result<BoundExprPtr> ExprBinder::Bind(const sql::Expr& e) {
     }
     case sql::ExprKind::kLambda:
       return ErrorAt(e.location, Status::BinderError("a lambda (x -> ...) is only allowed as an argument of a list function"));
+    case sql::ExprKind::kDefault:
+      return ErrorAt(e.location, Status::BinderError("DEFAULT is only allowed as a value of INSERT ... VALUES"));
   }
   return Status::Internal("unknown expression kind");
 }

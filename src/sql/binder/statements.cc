@@ -221,6 +221,12 @@ Result<StatementResult> RunInsert(const sql::InsertStatement& st, Session& s, co
     plan = std::make_unique<PlanNode>(PlanKind::kEmptyRow);
     targets.clear();
   } else {
+    std::vector<Value> defaults;
+    for (int t : targets) {
+      const ColumnDef& c = cols[size_t(t)];
+      defaults.push_back(c.default_value ? *c.default_value : Value::Null(c.type));
+    }
+    binder.SetInsertDefaults(std::move(defaults));
     ALOPEX_ASSIGN_OR_RETURN(BoundQuery q, binder.BindQuery(*st.source));
     plan = std::move(q.plan);
     src_types = q.types;
