@@ -26,23 +26,30 @@ inline int BoolAt(const Column& c, size_t i) {
 
 Status EvalFunction(const BoundExpr& e, const Batch& input, Column* out, const ExecContext& ctx) {
   size_t n = input.num_rows;
-  std::vector<Column> args(e.children.size());
-  for (size_t i = 0; i < e.children.size(); i++)
-    ALOPEX_RETURN_IF_ERROR(EvaluateExpression(*e.children[i], input, &args[i], ctx));
+  // Arguments that are input columns are read in place; others are computed.
+  std::vector<Column> computed(e.children.size());
+  ScalarCall call;
+  for (size_t i = 0; i < e.children.size(); i++) {
+    const BoundExpr& c = *e.children[i];
+    if (c.kind == BoundExprKind::kColumnRef) {
+      call.args.push_back(&input.columns[size_t(c.column_index)]);
+    } else {
+      ALOPEX_RETURN_IF_ERROR(EvaluateExpression(c, input, &computed[i], ctx));
+      call.args.push_back(&computed[i]);
+    }
+  }
   *out = Column(e.type, n);
   out->Resize(n);
-  ScalarCall call;
   call.count = n;
   call.out = out;
   call.bind_data = e.function.bind_data.get();
-  for (auto& a : args) call.args.push_back(&a);
   ALOPEX_RETURN_IF_ERROR(e.function.kernel(call));
   if (out->size() != n) out->Resize(n);
   if (e.function.propagates_nulls) {
-    for (auto& a : args) {
-      if (!a.MayHaveNulls()) continue;
+    for (const Column* a : call.args) {
+      if (!a->MayHaveNulls()) continue;
       uint64_t* v = out->mutable_validity();
-      const uint64_t* av = a.validity();
+      const uint64_t* av = a->validity();
       for (size_t w = 0; w < (n + 63) / 64; w++) v[w] &= av[w];
     }
   }
