@@ -247,7 +247,9 @@ template <typename T>
 Status DeltaBinaryPackedDecoder<T>::NextMiniblock() {
   if (mini_index_ >= miniblocks_) ALOPEX_RETURN_IF_ERROR(NextBlock());
   int bw = widths_[mini_index_++];
-  if (bw > int(sizeof(T) * 8)) return Status::Corruption("DELTA_BINARY_PACKED bit width " + std::to_string(bw) + " too large");
+  // Writers may compute 32-bit deltas in 64 bits (DuckDB's UINTEGER does): a
+  // width up to 64 is valid, and the arithmetic below wraps to T's width.
+  if (bw > 64) return Status::Corruption("DELTA_BINARY_PACKED bit width " + std::to_string(bw) + " too large");
   mini_bw_ = bw;
   uint64_t bytes = per_mini_ * uint64_t(bw) / 8;
   size_t avail = size_t(end_ - pos_);

@@ -58,7 +58,8 @@ Result<std::unique_ptr<ParquetReader>> ParquetReader::Open(std::unique_ptr<Rando
 Status ParquetReader::Init() {
   file_size_ = file_->size();
   if (file_size_ < 12)
-    return Status::Corruption(path_ + ": file of " + std::to_string(file_size_) + " bytes is too small to be Parquet");
+    return Status::Corruption(path_ + ": file of " + std::to_string(file_size_) +
+                              " bytes is too small to be Parquet (truncated at byte offset " + std::to_string(file_size_) + ")");
   size_t tail = size_t(std::min<uint64_t>(file_size_, kTailRead));
   std::vector<uint8_t> buf(tail);
   ALOPEX_RETURN_IF_ERROR(file_->ReadAt(file_size_ - tail, tail, buf.data()));
@@ -66,7 +67,9 @@ Status ParquetReader::Init() {
   if (std::memcmp(end - 4, "PARE", 4) == 0)
     return Status::NotImplemented(path_ + ": encrypted Parquet files are not supported");
   if (std::memcmp(end - 4, "PAR1", 4) != 0)
-    return Status::Corruption(path_ + ": not a Parquet file (no PAR1 magic at the end; truncated?)");
+    return Status::Corruption(path_ + ": not a Parquet file: no PAR1 magic at byte offset " +
+                              std::to_string(file_size_ - 4) + " (the end of its " + std::to_string(file_size_) +
+                              " bytes); truncated?");
   if (tail == file_size_ && std::memcmp(buf.data(), "PAR1", 4) != 0)
     return Status::Corruption(path_ + ": not a Parquet file (no PAR1 magic at the start)");
   uint32_t len;

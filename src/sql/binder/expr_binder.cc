@@ -229,9 +229,13 @@ Result<BoundExprPtr> ExprBinder::Bind(const sql::Expr& e) {
         }
         return MakeConstant(Value::Nested(LogicalType::Struct(fields), std::move(items)));
       }
-      ALOPEX_ASSIGN_OR_RETURN(BoundExprPtr call, BindScalarFunction("struct_pack", std::move(args), e.location));
-      call->type = LogicalType::Struct(fields);
-      return call;
+      // struct_pack('name', value, ...): names are constant strings.
+      std::vector<BoundExprPtr> packed;
+      for (size_t i = 0; i < args.size(); i++) {
+        packed.push_back(MakeConstant(Value::Varchar(e.field_names[i])));
+        packed.push_back(std::move(args[i]));
+      }
+      return BindScalarFunction("struct_pack", std::move(packed), e.location);
     }
     case sql::ExprKind::kSubscript: {
       std::vector<BoundExprPtr> args;
