@@ -13,6 +13,7 @@
 
 #include "common/datetime.h"
 #include "common/json_text.h"
+#include "common/physical_dispatch.h"
 
 namespace alopex {
 
@@ -300,31 +301,6 @@ std::string Quote(std::string_view s) {
   return out;
 }
 
-// ---------------------------------------------------------------- numeric dispatch
-
-template <typename T>
-struct Tag {
-  using type = T;
-};
-
-// Calls f(Tag<T>{}) with T the physical type of a numeric (or boolean) id.
-template <typename F>
-bool VisitNumeric(TypeId id, F&& f) {
-  switch (id) {
-    case TypeId::kTinyInt: f(Tag<int8_t>{}); return true;
-    case TypeId::kSmallInt: f(Tag<int16_t>{}); return true;
-    case TypeId::kInteger: f(Tag<int32_t>{}); return true;
-    case TypeId::kBigInt: f(Tag<int64_t>{}); return true;
-    case TypeId::kUTinyInt: f(Tag<uint8_t>{}); return true;
-    case TypeId::kUSmallInt: f(Tag<uint16_t>{}); return true;
-    case TypeId::kUInteger: f(Tag<uint32_t>{}); return true;
-    case TypeId::kUBigInt: f(Tag<uint64_t>{}); return true;
-    case TypeId::kFloat: f(Tag<float>{}); return true;
-    case TypeId::kDouble: f(Tag<double>{}); return true;
-    default: return false;
-  }
-}
-
 // Converts one number; false when it does not fit D.
 template <typename S, typename D>
 inline bool ConvertNumber(S v, D* out) {
@@ -412,9 +388,9 @@ class Caster {
 Status Caster::CastNumericToNumeric() {
   CopyValidity(in_, out_);
   bool done = false;
-  VisitNumeric(in_.type().id(), [&](auto stag) {
+  DispatchNumeric(in_.type().id(), [&](auto stag) {
     using S = typename decltype(stag)::type;
-    VisitNumeric(to_.id(), [&](auto dtag) {
+    DispatchNumeric(to_.id(), [&](auto dtag) {
       using D = typename decltype(dtag)::type;
       const S* src = in_.data<S>();
       D* dst = out_->data<D>();
@@ -441,7 +417,7 @@ Status Caster::CastToBoolean() {
     for (size_t i = 0; i < n_; i++) dst[i] = ReadDecimal(in_, i) != 0;
     return Status::OK();
   }
-  if (VisitNumeric(from, [&](auto tag) {
+  if (DispatchNumeric(from, [&](auto tag) {
         using S = typename decltype(tag)::type;
         const S* src = in_.data<S>();
         for (size_t i = 0; i < n_; i++) dst[i] = src[i] != 0;
@@ -461,7 +437,7 @@ Status Caster::CastBooleanToNumeric() {
     for (size_t i = 0; i < n_; i++) WriteDecimal(out_, i, src[i] ? Pow10(to_.scale()) : 0);
     return error_;
   }
-  VisitNumeric(to_.id(), [&](auto tag) {
+  DispatchNumeric(to_.id(), [&](auto tag) {
     using D = typename decltype(tag)::type;
     D* dst = out_->data<D>();
     for (size_t i = 0; i < n_; i++) dst[i] = D(src[i] != 0);
@@ -492,7 +468,7 @@ Status Caster::CastToDecimal() {
     }
     return error_;
   }
-  bool handled = VisitNumeric(from, [&](auto tag) {
+  bool handled = DispatchNumeric(from, [&](auto tag) {
     using S = typename decltype(tag)::type;
     const S* src = in_.data<S>();
     for (size_t i = 0; i < n_; i++) {
@@ -520,7 +496,7 @@ Status Caster::CastToDecimal() {
 Status Caster::CastDecimalToNumeric() {
   CopyValidity(in_, out_);
   int scale = in_.type().scale();
-  VisitNumeric(to_.id(), [&](auto tag) {
+  DispatchNumeric(to_.id(), [&](auto tag) {
     using D = typename decltype(tag)::type;
     D* dst = out_->data<D>();
     for (size_t i = 0; i < n_; i++) {
@@ -548,7 +524,7 @@ Status Caster::CastToVarchar() {
     return Status::OK();
   }
   if (in_.type().IsInteger()) {
-    bool done = VisitNumeric(from, [&](auto tag) {
+    bool done = DispatchNumeric(from, [&](auto tag) {
       using S = typename decltype(tag)::type;
       const S* src = in_.data<S>();
       char buf[32];
@@ -707,7 +683,7 @@ Status Caster::CastFromText() {
     default: break;
   }
   Status st;
-  bool handled = VisitNumeric(to, [&](auto tag) {
+  bool handled = DispatchNumeric(to, [&](auto tag) {
     using D = typename decltype(tag)::type;
     D* dst = out_->data<D>();
     st = loop([&](size_t i, std::string_view s) { return ParseIntegerText<D>(s, &dst[i]); });
@@ -1007,7 +983,7 @@ Status Caster::CastToUuid() {
     return error_;
   }
   // Integers: the value in the low 64 bits (42 -> 00000000-0000-0000-0000-00000000002a).
-  VisitNumeric(in_.type().id(), [&](auto tag) {
+  DispatchNumeric(in_.type().id(), [&](auto tag) {
     using S = typename decltype(tag)::type;
     if constexpr (std::is_integral_v<S>) {
       const S* src = in_.data<S>();

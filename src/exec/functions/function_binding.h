@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/physical_dispatch.h"
 #include "exec/function.h"
 
 namespace alopex::functions {
@@ -57,29 +58,6 @@ Status CheckArgCount(const ScalarBindInput& in, size_t min, size_t max);
 
 // ---------------------------------------------------------------- physical dispatch
 
-template <typename T>
-struct Tag {
-  using type = T;
-};
-
-// Calls f(Tag<T>{}) with T the physical type of a fixed-width numeric-like id
-// (integers, floats, booleans as uint8_t, DATE int32, TIME/TIMESTAMP int64).
-template <typename F>
-bool DispatchNumeric(TypeId id, F&& f) {
-  switch (id) {
-    case TypeId::kTinyInt: f(Tag<int8_t>{}); return true;
-    case TypeId::kSmallInt: f(Tag<int16_t>{}); return true;
-    case TypeId::kInteger: f(Tag<int32_t>{}); return true;
-    case TypeId::kBigInt: f(Tag<int64_t>{}); return true;
-    case TypeId::kUTinyInt: f(Tag<uint8_t>{}); return true;
-    case TypeId::kUSmallInt: f(Tag<uint16_t>{}); return true;
-    case TypeId::kUInteger: f(Tag<uint32_t>{}); return true;
-    case TypeId::kUBigInt: f(Tag<uint64_t>{}); return true;
-    case TypeId::kFloat: f(Tag<float>{}); return true;
-    case TypeId::kDouble: f(Tag<double>{}); return true;
-    default: return false;
-  }
-}
 
 // ---------------------------------------------------------------- kernels
 
