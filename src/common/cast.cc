@@ -748,43 +748,40 @@ size_t ItemEnd(std::string_view s, size_t p, size_t end, const char* stops) {
   return end;
 }
 
-// Parses '[a, b, ...]' (brackets required) into items; false when malformed.
-bool SplitListText(std::string_view text, std::vector<NestedTextItem>* items) {
+// Parses '[a, b, ...]' (keyed = false) or '{k: v, k=v, ...}' (keyed = true),
+// brackets required, into items; false when malformed.
+bool SplitNestedText(std::string_view text, bool keyed, std::vector<NestedTextItem>* items) {
   std::string_view s = Trim(text);
   items->clear();
-  if (s.size() < 2 || s.front() != '[' || s.back() != ']') return false;
+  const char open = keyed ? '{' : '[', close = keyed ? '}' : ']';
+  if (s.size() < 2 || s.front() != open || s.back() != close) return false;
   size_t p = 1, end = s.size() - 1;
   if (Trim(s.substr(1, end - 1)).empty()) return true;
   while (p <= end) {
     size_t e = ItemEnd(s, p, end, ",");
-    std::string_view v = Trim(s.substr(p, e - p));
-    if (v.empty()) return false;
-    items->push_back({{}, v});
+    std::string_view item = s.substr(p, e - p);
+    if (keyed) {
+      size_t sep = ItemEnd(item, 0, item.size(), ":=");
+      if (sep >= item.size()) return false;
+      std::string_view k = Trim(item.substr(0, sep)), v = Trim(item.substr(sep + 1));
+      if (k.empty() || v.empty()) return false;
+      items->push_back({k, v});
+    } else {
+      std::string_view v = Trim(item);
+      if (v.empty()) return false;
+      items->push_back({{}, v});
+    }
     p = e + 1;
     if (e == end) break;
   }
   return true;
 }
 
-// Parses '{k: v, ...}' or '{k=v, ...}' into items.
+bool SplitListText(std::string_view text, std::vector<NestedTextItem>* items) {
+  return SplitNestedText(text, false, items);
+}
 bool SplitObjectText(std::string_view text, std::vector<NestedTextItem>* items) {
-  std::string_view s = Trim(text);
-  items->clear();
-  if (s.size() < 2 || s.front() != '{' || s.back() != '}') return false;
-  size_t p = 1, end = s.size() - 1;
-  if (Trim(s.substr(1, end - 1)).empty()) return true;
-  while (p <= end) {
-    size_t e = ItemEnd(s, p, end, ",");
-    std::string_view item = s.substr(p, e - p);
-    size_t sep = ItemEnd(item, 0, item.size(), ":=");
-    if (sep >= item.size()) return false;
-    std::string_view k = Trim(item.substr(0, sep)), v = Trim(item.substr(sep + 1));
-    if (k.empty() || v.empty()) return false;
-    items->push_back({k, v});
-    p = e + 1;
-    if (e == end) break;
-  }
-  return true;
+  return SplitNestedText(text, true, items);
 }
 
 // Appends an item's text as a row of a VARCHAR column: NULL for a bare NULL,
