@@ -121,6 +121,23 @@ SELECT status, files_total, rows_imported, target_table FROM alopex_import_statu
 DESCRIBE HISTORY papers;
 SELECT count(*) AS papers_at_v1 FROM papers VERSION AS OF 1;
 
--- == 12. Graph queries (to come)
+-- == 12. Delta tables: partitions, MERGE, RESTORE, OPTIMIZE, VACUUM
+-- PARTITIONED BY writes country=... folders; WHERE on the partition column or
+-- on file statistics skips files. Any Delta table reads with read_delta.
+CREATE TABLE papers_by_country (id INTEGER, title VARCHAR, country VARCHAR, citations INTEGER)
+  PARTITIONED BY (country) WITH ('delta.checkpointInterval' = 5);
+INSERT INTO papers_by_country
+  SELECT p.id, p.title, a.country, p.citations FROM papers p JOIN authors a ON a.id = p.author_id;
+MERGE INTO papers_by_country t USING (SELECT 11 AS id, 12500 AS citations UNION ALL SELECT 100, 1) s ON t.id = s.id
+  WHEN MATCHED THEN UPDATE SET citations = s.citations
+  WHEN NOT MATCHED THEN INSERT (id, title, country, citations) VALUES (s.id, 'new paper', 'UK', s.citations);
+SELECT country, count(*) AS papers, sum(citations) AS citations FROM papers_by_country GROUP BY country ORDER BY country;
+RESTORE TABLE papers_by_country TO VERSION AS OF 1;
+SELECT count(*) AS papers_after_restore FROM papers_by_country;
+OPTIMIZE papers_by_country;
+SELECT count(*) AS uk_papers FROM read_delta('demo/.out/db/data/main/public/papers_by_country') WHERE country = 'UK';
+DESCRIBE HISTORY papers_by_country;
+
+-- == 13. Graph queries (to come)
 -- CREATE GRAPH citations (...);
 -- SELECT * FROM GRAPH_TABLE (citations MATCH (a)-[c:cites]->(b) COLUMNS (a.title, b.title));

@@ -12,6 +12,8 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 
+import { measurePeak } from './measure.mjs';
+
 const kRunTime = /^Run Time[^:]*: real ([0-9.]+)/;
 
 // Returns the shell's version line, or throws when the binary does not run.
@@ -81,4 +83,54 @@ export function runAlopex({ binary, threads, loadSql, queries, warmup, runs, scr
       return { name, seconds: mine.slice(warmup).map((s) => s.seconds), rows: mine.at(-1).rows };
     }),
   };
+}
+
+// One Alopex process over a list of statements, for benchmarks of another
+// shape than "queries" (bench/delta_insert, bench/import): writes the script
+// (`.timer on`, then each statement), runs `alopex --format jsonl --threads T
+// DATABASE -f script` under measurePeak (bench/lib/measure.mjs), and pairs the
+// i-th "Run Time" line with statements[i]. DATABASE is a database directory or
+// ':memory:'. The shell stops at the first failing statement (after printing
+// its Run Time line). Resolves to { statements: [{ seconds, rows }] (the ones
+// that ran), wallSeconds, peakRssBytes, error (null, or what went wrong with
+// the shell's last lines of stderr) }; never rejects for a failing shell.
+export async function runAlopexStatements({ binary, threads, database, statements, scriptPath, outputPath, timeoutSeconds, env }) {
+  const lines = ['.timer on'];
+  for (const sql of statements) lines.push(statement(sql));
+  writeFileSync(scriptPath, lines.join('\n') + '\n');
+
+  const args = ['--format', 'jsonl', '--threads', String(threads), database, '-f', scriptPath];
+  const r = await measurePeak(binary, args, { timeoutSeconds, env });
+  writeFileSync(outputPath, `$ ${binary} ${args.join(' ')}\n${r.stdout}\n--- stderr\n${r.stderr}`);
+
+  const done = [];
+  let rows = [];
+  for (const line of r.stdout.split('\n')) {
+    const m = kRunTime.exec(line);
+    if (m) {
+      done.push({ seconds: Number(m[1]), rows });
+      rows = [];
+    } else if (line.startsWith('{')) {
+      try {
+        rows.push(Object.values(JSON.parse(line)));
+      } catch {
+        // not a row: leave it
+      }
+    }
+  }
+  let error = null;
+  const tail = (r.stderr || '').trim().split('\n').slice(-5).join('\n');
+  if (r.timedOut) error = `stopped after ${timeoutSeconds} s (BENCH_TIMEOUT)`;
+  else if (r.signal) error = `killed by ${r.signal}${r.signal === 'SIGKILL' ? ' (out of memory?)' : ''}${tail ? `: ${tail}` : ''}`;
+  else if (r.status !== 0) error = `exited with status ${r.status}: ${tail}`;
+  else if (done.length !== statements.length) error = `expected ${statements.length} "Run Time" lines, found ${done.length}`;
+  if (error) {
+    // A failing statement prints its Run Time line; a killed process does not.
+    const failed = r.timedOut || r.signal ? done.length : Math.max(done.length - 1, 0);
+    if (failed < statements.length) {
+      error += ` [statement ${failed + 1} of ${statements.length}: ${statements[failed].trim().split('\n')[0].slice(0, 120)}]`;
+    }
+    error += ` (output in ${outputPath})`;
+  }
+  return { statements: done, wallSeconds: r.wallSeconds, peakRssBytes: r.peakRssBytes, error };
 }

@@ -9,66 +9,13 @@
 // BENCH_TIMEOUT (seconds for the Alopex process, default 1800).
 
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { alopexVersion, runAlopex } from './alopex_runner.mjs';
 import { openDuckDB, runScript, timeQueries } from './duckdb_runner.mjs';
-
-const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-
-function fail(message) {
-  console.error(`bench: ${message}`);
-  process.exit(1);
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-// ${NAME} placeholders in a benchmark's SQL files.
-function substitute(sql, vars) {
-  return sql.replace(/\$\{([A-Z_]+)\}/g, (all, name) => (name in vars ? String(vars[name]) : all));
-}
-
-// ---------------------------------------------------------------- result check
-
-// A cell as compared: numbers (and numeric strings, as DuckDB gives BIGINT and
-// DECIMAL) become numbers, everything else its JSON text.
-function cell(v) {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(v)) return Number(v);
-  return JSON.stringify(v);
-}
-
-function sameCell(a, b) {
-  if (typeof a === 'number' && typeof b === 'number') {
-    return a === b || Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(a), Math.abs(b), 1e-12);
-  }
-  return a === b;
-}
-
-// Order-insensitive comparison of two row sets; floating-point cells may differ
-// in the last digits (sums in another order). Returns 'ok' or what differs.
-function compareRows(got, want) {
-  if (got.length !== want.length) return `${got.length} rows, DuckDB ${want.length}`;
-  const key = (row) => row.map((c) => (typeof c === 'number' ? c.toPrecision(6) : c)).join('\u001f');
-  const norm = (rows) => rows.map((r) => r.map(cell)).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  const g = norm(got);
-  const w = norm(want);
-  for (let i = 0; i < g.length; i++) {
-    if (g[i].length !== w[i].length) return `${g[i].length} columns, DuckDB ${w[i].length}`;
-    for (let j = 0; j < g[i].length; j++) {
-      if (!sameCell(g[i][j], w[i][j])) return `row ${JSON.stringify(g[i])} vs DuckDB ${JSON.stringify(w[i])}`;
-    }
-  }
-  return 'ok';
-}
+import { compareRows, fail, gitDescribe, machine, median, repo, round, substitute } from './util.mjs';
 
 // ---------------------------------------------------------------- main
 
@@ -124,7 +71,7 @@ async function main(argv) {
     runs,
     warmup,
     date: new Date().toISOString(),
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), memory_gib: Math.round(totalmem() / 2 ** 30) },
+    machine: machine(),
     commit: gitDescribe(),
     engines: {},
     queries: {},
@@ -187,18 +134,6 @@ async function main(argv) {
 
 function entry(result, name) {
   return (result.queries[name] ??= {});
-}
-
-function round(x) {
-  return Math.round(x * 1e4) / 1e4;
-}
-
-function gitDescribe() {
-  try {
-    return execFileSync('git', ['-C', repo, 'describe', '--always', '--dirty'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
 }
 
 function printTable(result, queries) {

@@ -1,7 +1,11 @@
 #include <malloc.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <condition_variable>
-#include <sys/stat.h>
+#include <filesystem>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -15,18 +19,73 @@
 #include "ingest/import_jobs.h"
 #include "io/file_system.h"
 #include "sql/parser.h"
+#include "storage/catalog_store.h"
 
 namespace alopex {
 
 // ---------------------------------------------------------------- DatabaseInstance
 
+namespace {
+
+// The open databases of this process using each spill folder. A folder named
+// by this process's pid that none uses was left by an earlier process with
+// the same pid, and is emptied.
+std::mutex spill_dirs_mu;
+std::map<std::string, int> spill_dir_users;
+
+// DESIGN.md § On disk: spill files do not outlive their process. Several
+// processes may share a database directory, so each spills into
+// DBDIR/tmp/<pid>/, removed when the process's last database on it closes;
+// opening removes the folders of processes that are gone (kill(pid, 0) says
+// ESRCH) and anything else in tmp/, never a live process's folder.
+Result<std::shared_ptr<const std::string>> PrepareSpillDir(const std::string& db_dir) {
+  ALOPEX_ASSIGN_OR_RETURN(FileSystem * fs, FileSystem::ForPath(db_dir));
+  std::string tmp = JoinPath(db_dir, "tmp");
+  ALOPEX_RETURN_IF_ERROR(fs->CreateDirectories(tmp));
+  {
+    // One name per folder, however the directory was spelled.
+    std::error_code ec;
+    auto canonical = std::filesystem::canonical(tmp, ec);
+    if (!ec) tmp = canonical.string();
+  }
+  std::string own = JoinPath(tmp, std::to_string(getpid()));
+  ALOPEX_ASSIGN_OR_RETURN(auto entries, fs->List(tmp, /*recursive=*/false));
+  std::lock_guard<std::mutex> lock(spill_dirs_mu);
+  bool made_here = spill_dir_users.count(own) > 0;
+  for (const auto& e : entries) {
+    std::string name = e.path.substr(e.path.find_last_of('/') + 1);
+    bool numeric = !name.empty() && name.size() < 10 && name.find_first_not_of("0123456789") == std::string::npos;
+    if (e.is_directory && numeric) {
+      pid_t pid = pid_t(std::stol(name));
+      if (pid == getpid() ? made_here : (kill(pid, 0) == 0 || errno != ESRCH)) continue;
+    }
+    Status st = e.is_directory ? fs->DeleteRecursive(e.path) : fs->Delete(e.path);
+    if (!st.ok() && st.code() != StatusCode::kNotFound) return st;  // NotFound: another process was first
+  }
+  ALOPEX_RETURN_IF_ERROR(fs->CreateDirectories(own));
+  spill_dir_users[own]++;
+  return std::shared_ptr<const std::string>(new std::string(own), [fs](const std::string* dir) {
+    {
+      std::lock_guard<std::mutex> lock(spill_dirs_mu);
+      if (--spill_dir_users[*dir] == 0) {
+        spill_dir_users.erase(*dir);
+        (void)fs->DeleteRecursive(*dir);  // a folder left behind goes when the directory is next opened
+      }
+    }
+    delete dir;
+  });
+}
+
+}  // namespace
+
 Result<std::shared_ptr<DatabaseInstance>> DatabaseInstance::Open(const std::string& path, const DatabaseOptions& options) {
   auto db = std::make_shared<DatabaseInstance>();
   db->path_ = path.empty() ? ":memory:" : path;
   db->options_ = options;
-  if (!options.catalog.empty())
-    return Status::NotImplemented("catalog \"" + options.catalog.substr(0, options.catalog.find(':')) +
-                                  "\": shared catalogs come with Delta storage; this build keeps tables in memory");
+  if (db->path_ == ":memory:" && !options.catalog.empty())
+    return Status::InvalidArgument("catalog \"" + RedactConnection(options.catalog) +
+                                   "\" needs a database directory for the tables' data: open a directory (alopex "
+                                   "--catalog URI DBDIR), not an in-memory database");
   if (db->path_ != ":memory:") {
     struct stat st;
     if (stat(db->path_.c_str(), &st) == 0) {
@@ -34,12 +93,8 @@ Result<std::shared_ptr<DatabaseInstance>> DatabaseInstance::Open(const std::stri
     } else if (mkdir(db->path_.c_str(), 0755) != 0) {
       return Status::IOError("cannot create database directory \"" + db->path_ + "\": " + std::strerror(errno));
     }
-    // DESIGN.md § On disk: spill files do not outlive the process.
-    ALOPEX_ASSIGN_OR_RETURN(FileSystem * fs, FileSystem::ForPath(db->path_));
-    std::string tmp = JoinPath(db->path_, "tmp");
-    if (fs->Exists(tmp)) ALOPEX_RETURN_IF_ERROR(fs->DeleteRecursive(tmp));
-    ALOPEX_RETURN_IF_ERROR(fs->CreateDirectories(tmp));
-    ALOPEX_RETURN_IF_ERROR(db->catalog_.Open(db->path_));
+    ALOPEX_ASSIGN_OR_RETURN(db->spill_dir_, PrepareSpillDir(db->path_));
+    ALOPEX_RETURN_IF_ERROR(db->catalog_.Open(db->path_, options.catalog));
   }
   db->pool_ = std::make_unique<ThreadPool>(options.threads);
   for (const char* name : {"range", "generate_series"}) {
@@ -47,7 +102,7 @@ Result<std::shared_ptr<DatabaseInstance>> DatabaseInstance::Open(const std::stri
     db->table_functions_[n] = [n](const TableFunctionInput& in) { return MakeRangeSource(n, in.args); };
   }
   RegisterFileTableFunctions(&db->table_functions_);
-  RegisterImportTableFunctions(&db->table_functions_);
+  RegisterImportTableFunctions(&db->table_functions_, &db->catalog_);
   return db;
 }
 
@@ -208,6 +263,8 @@ void ClientContext::SetProgressListener(std::shared_ptr<Progress> listener) {
 }
 
 Result<QueryResult> ClientContext::Execute(const sql::Statement& stmt, const std::vector<Value>& params) {
+  // Other processes sharing the catalog may have changed it since.
+  ALOPEX_RETURN_IF_ERROR(db_->catalog().Refresh());
   ProgressTracker tracker(OperationName(stmt));
   Session session;
   session.catalog = &db_->catalog();

@@ -21,10 +21,18 @@ class DatabaseInstance {
   ThreadPool& pool() { return *pool_; }
   const std::map<std::string, TableFunctionBinder>& table_functions() const { return table_functions_; }
   const DatabaseOptions& options() const { return options_; }
+  // Where this process puts its spill files: DBDIR/tmp/<pid>/, removed when
+  // the process's last database on DBDIR closes (or, after a crash, by the
+  // next process to open DBDIR). Empty in memory.
+  const std::string& spill_dir() const {
+    static const std::string none;
+    return spill_dir_ ? *spill_dir_ : none;
+  }
 
  private:
   std::string path_;
   DatabaseOptions options_;
+  std::shared_ptr<const std::string> spill_dir_;  // shared by this process's databases on DBDIR
   Catalog catalog_;
   std::unique_ptr<ThreadPool> pool_;
   std::map<std::string, TableFunctionBinder> table_functions_;

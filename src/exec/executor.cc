@@ -6,11 +6,13 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "exec/column_predicates.h"
 #include "exec/expression_executor.h"
 #include "exec/operators.h"
 #include "exec/row_ops.h"
 #include "exec/table_function.h"
 #include "storage/table.h"
+#include "storage/table_scan.h"
 
 namespace alopex {
 
@@ -38,7 +40,7 @@ class BatchListSource : public Source {
       col.CopyFrom(c, off, 0, n);
       out.columns.push_back(std::move(col));
     };
-    if (column_ids_.empty() && !use_ids_) {
+    if (column_ids_.empty()) {
       for (const auto& c : src.columns) copy(c);
     } else {
       for (int id : column_ids_) copy(src.columns[size_t(id)]);
@@ -46,12 +48,10 @@ class BatchListSource : public Source {
     if (ctx.progress) ctx.progress->AddRows(n), ctx.progress->AddWork(1);
     return emit(std::move(out));
   }
-  void UseIds() { use_ids_ = true; }
 
  private:
   std::vector<const Batch*> batches_;
   std::vector<int> column_ids_;
-  bool use_ids_ = false;
   std::vector<std::pair<size_t, size_t>> morsels_;
 };
 
@@ -59,23 +59,39 @@ class TableScanSource : public Source {
  public:
   explicit TableScanSource(const PlanNode& node) : node_(node) {}
   Status Prepare(const ExecContext& ctx) override {
-    ALOPEX_ASSIGN_OR_RETURN(snapshot_, node_.table->Snapshot(node_.version));
-    std::vector<const Batch*> list;
-    for (const auto& b : snapshot_->batches) list.push_back(b.get());
-    inner_ = std::make_unique<BatchListSource>(std::move(list), node_.column_ids);
-    inner_->UseIds();
-    if (ctx.progress) ctx.progress->AddWorkTotal(inner_->NumMorsels());
+    ALOPEX_ASSIGN_OR_RETURN(auto snapshot, node_.table->Snapshot(node_.version));
+    // Pushed conjuncts over the output skip files by their statistics.
+    std::vector<ColumnPredicate> predicates;
+    for (const auto& f : node_.pushed_filters) {
+      auto p = ToColumnPredicate(*f, [&](int ref) -> std::string {
+        if (ref < 0 || size_t(ref) >= node_.column_ids.size()) return "";
+        size_t c = size_t(node_.column_ids[size_t(ref)]);
+        if (c >= snapshot->columns.size()) return "";
+        const LogicalType& t = snapshot->columns[c].type;
+        if (t.IsNested() || t.id() == TypeId::kVector) return "";
+        return snapshot->columns[c].name;
+      });
+      if (p) predicates.push_back(std::move(*p));
+    }
+    auto scan = TableScan::Make(std::move(snapshot), node_.column_ids, predicates);
+    if (!scan.ok()) return scan.status().WithContext("table " + node_.table->qualified_name() + ": ");
+    scan_ = std::move(*scan);
+    if (ctx.progress) ctx.progress->AddWorkTotal(scan_->num_morsels());
     return Status::OK();
   }
-  size_t NumMorsels() const override { return inner_->NumMorsels(); }
+  size_t NumMorsels() const override { return scan_->num_morsels(); }
   Status Read(size_t m, const ExecContext& ctx, const std::function<Status(Batch&&)>& emit) override {
-    return inner_->Read(m, ctx, emit);
+    ALOPEX_RETURN_IF_ERROR(scan_->Read(m, [&](Batch&& b) {
+      if (ctx.progress) ctx.progress->AddRows(b.num_rows);
+      return emit(std::move(b));
+    }));
+    if (ctx.progress) ctx.progress->AddWork(1);
+    return Status::OK();
   }
 
  private:
   const PlanNode& node_;
-  std::shared_ptr<const TableSnapshot> snapshot_;
-  std::unique_ptr<BatchListSource> inner_;
+  std::unique_ptr<TableScan> scan_;
 };
 
 class MaterializedSource : public Source {

@@ -14,6 +14,7 @@
 #include "ingest/import_file.h"
 #include "ingest/import_jobs.h"
 #include "ingest/loaded_files.h"
+#include "storage/table_scan.h"
 #include "io/hive_partition.h"
 #include "storage/table.h"
 
@@ -105,6 +106,8 @@ struct FileState {
   Status open_error;
 };
 
+Batch ToTableRow(Batch&& in, const std::vector<ColumnDef>& table_cols, const std::vector<int>& source_of);
+
 class Importer {
  public:
   Importer(const ImportRequest& req, Catalog& catalog, const ExecContext& ctx, ImportJob& job)
@@ -130,6 +133,7 @@ class Importer {
   uint64_t RowNumber(const FileState& f, size_t morsel, uint64_t local) const;
   Status ResolveInferredTypes(std::vector<Batch>* rows);
   Result<uint64_t> Commit(std::vector<Batch> rows);
+  CommitInfoExtra CommitExtra() const;
   Result<uint64_t> Merge(const std::shared_ptr<Table>& table, std::vector<Batch> rows);
   Status WriteErrorTable();
   std::string ColumnLabel(size_t j) const {
@@ -153,6 +157,21 @@ class Importer {
   std::vector<size_t> key_cols_;  // import columns of key_columns
   std::vector<FileState> files_;
   std::optional<LoadedFileRegistry::Lease> lease_;
+
+  // Streaming (append mode): converted rows go straight to the table's data
+  // files through one appender, committed once at the end, so an import never
+  // holds its data in memory. The first batch fixes the inferred vector types
+  // and creates a new table.
+  bool stream_ = false;
+  std::mutex stream_mu_;
+  std::atomic<bool> stream_ready_{false};
+  std::vector<LogicalType> stream_types_;  // per import column: the type written
+  std::unique_ptr<TableAppender> appender_;
+  std::vector<ColumnDef> table_cols_;
+  std::vector<int> source_of_;  // per table column: its import column, or -1
+  bool created_table_ = false;
+  Status PrepareStream(const Batch& first, const FilePlan& plan);
+  Result<uint64_t> CommitStream();
 
   std::atomic<bool> stop_{false};
   std::atomic<bool> too_many_errors_{false};
@@ -474,6 +493,9 @@ Status Importer::OpenFile(FileState& f) {
 
 void Importer::FinishFile(FileState& f) {
   if (f.file) f.rejected = f.file->TakeRejected();
+  // Splits report their rejects as they are read; the error table lists them in file order.
+  std::stable_sort(f.rejected.begin(), f.rejected.end(),
+                   [](const RejectedLine& a, const RejectedLine& b) { return a.line < b.line; });
   if (!f.rejected.empty()) {
     job_.AddRejected(f.rejected.size());
     job_.AddErrors(f.rejected.size());
@@ -538,6 +560,7 @@ Status Importer::ConvertBatch(FileState& f, Batch&& in, uint64_t base, MorselOut
   ALOPEX_RETURN_IF_ERROR(ctx_.CheckInterrupt());
   if (stop_) return Status::Cancelled(kStopped);
   const FilePlan& p = f.plan;
+  if (stream_ && !stream_ready_.load(std::memory_order_acquire)) ALOPEX_RETURN_IF_ERROR(PrepareStream(in, p));
   size_t n = in.num_rows;
   bool collect = o_.on_error == OnError::kContinue;
   std::vector<uint8_t> bad(collect ? n : 0, 0);
@@ -571,7 +594,11 @@ Status Importer::ConvertBatch(FileState& f, Batch&& in, uint64_t base, MorselOut
       return Status::OK();
     };
     if (c.cast && owned.type() != *c.cast) ALOPEX_RETURN_IF_ERROR(step(*c.cast));
-    if (!failed && !c.infer_vector && owned.type() != c.type) ALOPEX_RETURN_IF_ERROR(step(c.type));
+    if (stream_) {
+      if (!failed && owned.type() != stream_types_[j]) ALOPEX_RETURN_IF_ERROR(step(stream_types_[j]));
+    } else if (!failed && !c.infer_vector && owned.type() != c.type) {
+      ALOPEX_RETURN_IF_ERROR(step(c.type));
+    }
     if (!failed && c.not_null && owned.MayHaveNulls()) {
       for (size_t r = 0; r < n; r++) {
         if (owned.IsValid(r) || (collect && bad[r])) continue;
@@ -611,8 +638,86 @@ Status Importer::ConvertBatch(FileState& f, Batch&& in, uint64_t base, MorselOut
   }
   job_.AddRows(out.num_rows);
   if (ctx_.progress) ctx_.progress->AddRows(out.num_rows);
-  if (out.num_rows) mo->batches.push_back(std::move(out));
+  if (out.num_rows == 0) return Status::OK();
+  if (stream_) return appender_->Write(ToTableRow(std::move(out), table_cols_, source_of_));
+  mo->batches.push_back(std::move(out));
   return Status::OK();
+}
+
+Status Importer::PrepareStream(const Batch& first, const FilePlan& p) {
+  std::lock_guard<std::mutex> lock(stream_mu_);
+  if (stream_ready_.load(std::memory_order_relaxed)) return Status::OK();
+  std::vector<LogicalType> types;
+  for (size_t j = 0; j < cols_.size(); j++) {
+    const ImportColumn& c = cols_[j];
+    if (!c.infer_vector) {
+      types.push_back(c.type);
+      continue;
+    }
+    // VECTOR(n) when this batch's lists all hold n floats, else a float list.
+    LogicalType t = LogicalType::List(c.source_type.child().id() == TypeId::kDouble ? TypeId::kDouble : TypeId::kFloat);
+    if (p.slot[j] >= 0) {
+      const Column& col = first.columns[size_t(p.slot[j])];
+      if (col.type().id() == TypeId::kVector) {
+        t = col.type();
+      } else if (col.type().id() == TypeId::kList) {
+        int64_t dim = -1;
+        bool uniform = true;
+        const ListEntry* e = col.list_entries();
+        for (size_t r = 0; r < col.size() && uniform; r++) {
+          if (col.IsNull(r)) continue;
+          if (dim >= 0 && int64_t(e[r].length) != dim) uniform = false;
+          dim = int64_t(e[r].length);
+          for (uint64_t k = 0; k < e[r].length && uniform; k++)
+            if (col.child().IsNull(e[r].offset + k)) uniform = false;
+        }
+        if (col.type().child().id() == TypeId::kDouble) t = LogicalType::List(TypeId::kDouble);
+        if (uniform && dim > 0) t = LogicalType::Vector(int(dim));
+      }
+    }
+    types.push_back(t);
+  }
+  if (!table_) {
+    std::vector<ColumnDef> defs;
+    for (size_t j = 0; j < cols_.size(); j++) defs.push_back({cols_[j].target, types[j], false, std::nullopt});
+    auto table = std::make_shared<Table>(req_.schema, req_.table, defs);
+    ALOPEX_RETURN_IF_ERROR(catalog_.CreateTable(table, false, false).WithContext(req_.statement + ": "));
+    table_ = catalog_.GetTable(req_.schema, req_.table);
+    if (!table_) return Status::Internal(req_.statement + ": table " + req_.table + " vanished after CREATE");
+    created_table_ = true;
+  }
+  table_cols_ = table_->columns();
+  source_of_.assign(table_cols_.size(), -1);
+  for (size_t c = 0; c < table_cols_.size(); c++)
+    for (size_t j = 0; j < cols_.size(); j++)
+      if (SameName(cols_[j].target, table_cols_[c].name)) source_of_[c] = int(j);
+  ALOPEX_ASSIGN_OR_RETURN(appender_, table_->OpenAppender());
+  stream_types_ = std::move(types);
+  stream_ready_.store(true, std::memory_order_release);
+  return Status::OK();
+}
+
+CommitInfoExtra Importer::CommitExtra() const {
+  CommitInfoExtra extra;
+  extra.operation = req_.copy_into ? "COPY INTO" : "WRITE";
+  if (lease_) {
+    std::vector<FileInfo> loaded;
+    for (const auto& f : files_) loaded.push_back(f.entry.info);
+    extra.domains.push_back(lease_->DomainWith(loaded));
+  }
+  return extra;
+}
+
+Result<uint64_t> Importer::CommitStream() {
+  if (!stream_ready_) {  // no row was read: the table still gets its columns
+    Batch none;
+    FilePlan plan;
+    plan.slot.assign(cols_.size(), -1);
+    ALOPEX_RETURN_IF_ERROR(PrepareStream(none, plan));
+  }
+  uint64_t n = appender_->rows_written();
+  ALOPEX_RETURN_IF_ERROR(appender_->Commit(CommitExtra()).status().WithContext(req_.statement + ": "));
+  return n;
 }
 
 void Importer::ReadMorsel(FileState& f, size_t m) {
@@ -859,8 +964,8 @@ Result<uint64_t> Importer::Merge(const std::shared_ptr<Table>& table, std::vecto
   std::vector<Batch> next;
   std::set<std::pair<uint32_t, uint32_t>> used;
   uint64_t updated = 0;
-  for (const auto& bp : base->batches) {
-    const Batch& b = *bp;
+  ALOPEX_ASSIGN_OR_RETURN(std::vector<Batch> base_rows, ReadAllRows(*base));
+  for (const Batch& b : base_rows) {
     std::vector<std::optional<Ref>> match(b.num_rows);
     bool any = false;
     for (size_t r = 0; r < b.num_rows; r++) {
@@ -978,7 +1083,7 @@ Result<uint64_t> Importer::Commit(std::vector<Batch> rows) {
     n += b.num_rows;
     full.push_back(ToTableRow(std::move(b), table_cols, source_of));
   }
-  ALOPEX_RETURN_IF_ERROR(table_->Append(std::move(full)).WithContext(req_.statement + ": "));
+  ALOPEX_RETURN_IF_ERROR(table_->Append(std::move(full), CommitExtra()).WithContext(req_.statement + ": "));
   return n;
 }
 
@@ -987,9 +1092,11 @@ Status Importer::WriteErrorTable() {
   std::vector<std::vector<Value>> rows;
   LogicalType v(TypeId::kVarchar);
   for (const FileState& f : files_) {
+    // A rejected line's row_number is its line in the file (NULL when unknown).
     for (const RejectedLine& l : f.rejected)
-      rows.push_back({Value::Varchar(job_.id()), Value::Varchar(f.entry.info.path), Value::Null(TypeId::kBigInt),
-                      Value::Null(v), Value::Varchar(l.message), Value::Null(v)});
+      rows.push_back({Value::Varchar(job_.id()), Value::Varchar(f.entry.info.path),
+                      l.line ? Value::BigInt(int64_t(l.line)) : Value::Null(TypeId::kBigInt), Value::Null(v),
+                      Value::Varchar(l.message), l.raw ? Value::Varchar(*l.raw) : Value::Null(v)});
     for (size_t m = 0; m < f.morsels.size(); m++)
       for (const CellError& e : f.morsels[m].errors)
         rows.push_back({Value::Varchar(job_.id()), Value::Varchar(f.entry.info.path),
@@ -1054,7 +1161,9 @@ Result<ImportResult> Importer::Run() {
     return Status::NotFound(req_.statement + ": mode 'update' needs an existing table; \"" + req_.table +
                             "\" does not exist");
   if (req_.copy_into && table_) {
-    lease_.emplace(LoadedFileRegistry::Global().Acquire(table_));
+    auto lease = LoadedFileRegistry::Global().Acquire(table_);
+    if (!lease.ok()) return lease.status().WithContext(req_.statement + ": ");
+    lease_.emplace(std::move(*lease));
     if (!o_.force) {
       std::vector<FileEntry> fresh;
       for (auto& e : entries_)
@@ -1109,7 +1218,16 @@ Result<ImportResult> Importer::Run() {
     ctx_.progress->AddBytesTotal(bytes_total);
   }
 
-  ALOPEX_RETURN_IF_ERROR(ReadAll());
+  bool adds_columns = false;
+  for (const auto& c : cols_) adds_columns |= c.new_column;
+  stream_ = o_.mode == ImportMode::kAppend && !o_.preserve_sort && !adds_columns && !schemaless_;
+  Status read = ReadAll();
+  if (!read.ok() || too_many_errors_ || !FirstError().ok() || !ctx_.CheckInterrupt().ok()) {
+    // Nothing is committed; a table this import created goes away again.
+    appender_.reset();
+    if (created_table_) (void)catalog_.DropTable(req_.schema, req_.table, true);
+  }
+  ALOPEX_RETURN_IF_ERROR(read);
   if (too_many_errors_) {
     return Status::ConversionError(req_.statement + ": " + std::to_string(job_.rejected()) +
                                    " rows were rejected, more than max_errors = " + std::to_string(o_.max_errors) +
@@ -1118,17 +1236,19 @@ Result<ImportResult> Importer::Run() {
   ALOPEX_RETURN_IF_ERROR(FirstError());
   ALOPEX_RETURN_IF_ERROR(ctx_.CheckInterrupt());
 
-  std::vector<Batch> rows;
-  for (FileState& f : files_)
-    for (MorselOutput& mo : f.morsels)
-      for (Batch& b : mo.batches) rows.push_back(std::move(b));
-  ALOPEX_ASSIGN_OR_RETURN(uint64_t n, Commit(std::move(rows)));
-  int64_t version = (*table_->Snapshot())->version;
-  if (lease_) {
-    std::vector<FileInfo> loaded;
-    for (const auto& f : files_) loaded.push_back(f.entry.info);
-    lease_->Record(loaded);
+  uint64_t n = 0;
+  if (stream_) {
+    auto committed = CommitStream();
+    if (!committed.ok() && created_table_) (void)catalog_.DropTable(req_.schema, req_.table, true);
+    ALOPEX_ASSIGN_OR_RETURN(n, std::move(committed));
+  } else {
+    std::vector<Batch> rows;
+    for (FileState& f : files_)
+      for (MorselOutput& mo : f.morsels)
+        for (Batch& b : mo.batches) rows.push_back(std::move(b));
+    ALOPEX_ASSIGN_OR_RETURN(n, Commit(std::move(rows)));
   }
+  int64_t version = (*table_->Snapshot())->version;
   // The rejected rows are kept even if writing them fails: the data is committed.
   Status err = WriteErrorTable();
   job_.Complete(n, version);
@@ -1140,7 +1260,7 @@ Result<ImportResult> Importer::Run() {
 
 Result<ImportResult> RunImport(const ImportRequest& request, Catalog& catalog, const ExecContext& ctx) {
   std::string target = request.schema == Catalog::kDefaultSchema ? request.table : request.schema + "." + request.table;
-  auto job = ImportJobRegistry::Global().Start(target);
+  auto job = ImportJobRegistry::Global().Start(target, &catalog);
   Importer importer(request, catalog, ctx, *job);
   auto r = importer.Run();
   // A job that committed stays completed even if writing its error table failed.

@@ -549,19 +549,32 @@ TEST(ImportOptionsTest, ParsesAndValidates) {
   EXPECT_FALSE(ImportFormatFromPath("a/b.avro").has_value());
 }
 
-TEST(LoadedFileRegistryTest, KeysByPathSizeAndTime) {
-  auto t = std::make_shared<Table>("public", "t", std::vector<ColumnDef>{});
+TEST(LoadedFileRegistryTest, KeysByPathSizeAndTimeCommittedWithTheRows) {
+  auto t = std::make_shared<Table>("public", "t", std::vector<ColumnDef>{{"x", LogicalType(TypeId::kInteger)}});
   FileInfo f{"/x/a.parquet", 10, 100, "", false};
   {
     auto lease = LoadedFileRegistry::Global().Acquire(t);
-    EXPECT_FALSE(lease.Contains(f));
-    lease.Record({f});
+    ASSERT_TRUE(lease.ok()) << lease.status().ToString();
+    EXPECT_FALSE(lease->Contains(f));
+    CommitInfoExtra extra;
+    extra.domains.push_back(lease->DomainWith({f}));
+    // Not committed: a failed import records nothing.
+  }
+  {
+    auto lease = LoadedFileRegistry::Global().Acquire(t);
+    ASSERT_TRUE(lease.ok());
+    EXPECT_FALSE(lease->Contains(f));
+    CommitInfoExtra extra;
+    extra.domains.push_back(lease->DomainWith({f}));
+    ASSERT_TRUE(t->Append({}, extra).ok());
   }
   auto lease = LoadedFileRegistry::Global().Acquire(t);
-  EXPECT_TRUE(lease.Contains(f));
+  ASSERT_TRUE(lease.ok());
+  EXPECT_TRUE(lease->Contains(f));
+  EXPECT_EQ(lease->size(), 1u);
   FileInfo changed = f;
   changed.mtime_micros = 101;
-  EXPECT_FALSE(lease.Contains(changed));
+  EXPECT_FALSE(lease->Contains(changed));
 }
 
 TEST(ImportJobRegistryTest, JobsHaveIdsAndStates) {

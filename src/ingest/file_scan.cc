@@ -9,6 +9,8 @@
 #include <set>
 
 #include "common/cast.h"
+#include "exec/column_predicates.h"
+#include "ingest/delta_function.h"
 #include "exec/expression_executor.h"
 #include "exec/plan.h"
 #include "formats/csv/csv_reader.h"
@@ -663,41 +665,15 @@ class FileScanSource : public TableFunctionSource {
     return work(0);
   }
 
-  // Column indexes a bound expression reads.
-  static void Refs(const BoundExpr& e, std::vector<int>* out, bool* unsafe) {
-    switch (e.kind) {
-      case BoundExprKind::kColumnRef:
-        out->push_back(e.column_index);
-        break;
-      case BoundExprKind::kSubquery:
-      case BoundExprKind::kExists:
-      case BoundExprKind::kInSubquery:
-      case BoundExprKind::kCorrelatedColumn:
-        *unsafe = true;
-        break;
-      case BoundExprKind::kFunction:
-        if (e.function.volatile_result) *unsafe = true;
-        break;
-      default:
-        break;
-    }
-    for (const auto& c : e.children) Refs(*c, out, unsafe);
-  }
-
   // Splits the filters into partition filters (only hive / filename columns,
   // evaluated per file) and Parquet column predicates.
   Status TranslateFilters(const std::vector<int>& out) {
     predicates_.clear();
     partition_filters_.clear();
-    auto file_column = [&](const BoundExpr& e) -> int {
-      if (e.kind != BoundExprKind::kColumnRef || e.column_index < 0 || size_t(e.column_index) >= out.size()) return -1;
-      int c = out[size_t(e.column_index)];
-      return c < int(file_names_.size()) ? c : -1;
-    };
     for (const auto& f : filters_) {
       std::vector<int> refs;
       bool unsafe = false;
-      Refs(*f, &refs, &unsafe);
+      ReferencedColumns(*f, &refs, &unsafe);
       if (unsafe || refs.empty()) continue;
       bool partition_only = true;
       for (int r : refs)
@@ -707,49 +683,15 @@ class FileScanSource : public TableFunctionSource {
         continue;
       }
       if (format_ != FileFormat::kParquet) continue;
-      using Op = ColumnPredicate::Op;
-      if (f->kind == BoundExprKind::kIsNull && f->children.size() == 1) {
-        int c = file_column(*f->children[0]);
-        if (c < 0) continue;
-        predicates_.push_back({file_names_[size_t(c)], f->negated ? Op::kIsNotNull : Op::kIsNull, Value(), {}});
-      } else if (f->kind == BoundExprKind::kInSet && !f->negated && !f->set_has_null && f->children.size() == 1) {
-        int c = file_column(*f->children[0]);
-        if (c < 0 || f->set_values.empty()) continue;
-        ColumnPredicate p{file_names_[size_t(c)], Op::kIn, Value(), f->set_values};
-        predicates_.push_back(std::move(p));
-      } else if (f->kind == BoundExprKind::kFunction && f->children.size() == 2) {
-        static const std::pair<const char*, Op> kOps[] = {{"=", Op::kEq},  {"<>", Op::kNe}, {"<", Op::kLt},
-                                                          {"<=", Op::kLe}, {">", Op::kGt},  {">=", Op::kGe}};
-        std::optional<Op> op;
-        for (const auto& [name, o] : kOps)
-          if (f->function.name == name) op = o;
-        if (!op) continue;
-        const BoundExpr* col = f->children[0].get();
-        const BoundExpr* lit = f->children[1].get();
-        if (col->kind == BoundExprKind::kConstant) {
-          std::swap(col, lit);
-          switch (*op) {  // c < x  ⇔  x > c
-            case Op::kLt:
-              op = Op::kGt;
-              break;
-            case Op::kLe:
-              op = Op::kGe;
-              break;
-            case Op::kGt:
-              op = Op::kLt;
-              break;
-            case Op::kGe:
-              op = Op::kLe;
-              break;
-            default:
-              break;
-          }
-        }
-        int c = file_column(*col);
-        if (c < 0 || lit->kind != BoundExprKind::kConstant || lit->value.is_null()) continue;
-        if (file_types_[size_t(c)].IsNested() || file_types_[size_t(c)].id() == TypeId::kVector) continue;
-        predicates_.push_back({file_names_[size_t(c)], *op, lit->value, {}});
-      }
+      auto p = ToColumnPredicate(*f, [&](int ref) -> std::string {
+        if (size_t(ref) >= out.size()) return "";
+        int c = out[size_t(ref)];
+        if (c >= int(file_names_.size())) return "";
+        const LogicalType& t = file_types_[size_t(c)];
+        if (t.IsNested() || t.id() == TypeId::kVector) return "";
+        return file_names_[size_t(c)];
+      });
+      if (p) predicates_.push_back(std::move(*p));
     }
     return Status::OK();
   }
@@ -1011,6 +953,8 @@ void RegisterFileTableFunctions(std::map<std::string, TableFunctionBinder>* regi
                            "read_files", "parquet_metadata", "parquet_schema"}) {
     (*registry)[name] = [](const TableFunctionInput& in) { return BindFileScan(in); };
   }
+  (*registry)["read_delta"] = [](const TableFunctionInput& in) { return BindReadDelta(in); };
+  (*registry)["delta_scan"] = [](const TableFunctionInput& in) { return BindReadDelta(in); };  // DuckDB's name
 }
 
 }  // namespace alopex

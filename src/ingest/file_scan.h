@@ -14,7 +14,8 @@
 namespace alopex {
 
 // Registers read_parquet, read_csv (read_csv_auto), read_json (read_json_auto,
-// read_ndjson), read_files, parquet_metadata and parquet_schema in `registry`.
+// read_ndjson), read_files, parquet_metadata, parquet_schema and read_delta
+// (delta_scan) in `registry`.
 void RegisterFileTableFunctions(std::map<std::string, TableFunctionBinder>* registry);
 
 // Binds one call of a file table function (`input.name` is one of the names

@@ -53,7 +53,7 @@ Result<std::unique_ptr<ImportFile>> ImportFile::Open(const FileInfo& info, Impor
         auto out = f->rejected_;
         csv.on_rejected_row = [mu, out](uint64_t line, const Status& error) {
           std::lock_guard<std::mutex> lock(*mu);
-          out->push_back({line, error.message()});
+          out->push_back({line, error.message(), std::nullopt});
         };
       }
       auto r = CsvReader::Open(info.path, csv);
@@ -67,6 +67,17 @@ Result<std::unique_ptr<ImportFile>> ImportFile::Open(const FileInfo& info, Impor
       JsonReadOptions jo = options.json;
       if (jo.format == JsonFormat::kAuto && IsLineDelimitedJsonName(info.path))
         jo.format = JsonFormat::kNewlineDelimited;
+      // Under on_error = 'continue' even an opening that collects nothing (the
+      // schema probe) leaves bad lines out of the inferred columns, so every
+      // opening of the file agrees on them.
+      if (collect_rejects || options.on_error == OnError::kContinue) {
+        auto mu = f->rejected_mu_;
+        auto out = f->rejected_;
+        jo.on_rejected_record = [mu, out](uint64_t line, const Status& error, std::string_view raw_text) {
+          std::lock_guard<std::mutex> lock(*mu);
+          out->push_back({line, error.message(), std::string(raw_text)});
+        };
+      }
       auto r = JsonReader::Open(info.path, jo);
       if (!r.ok()) return InFile(r.status(), info.path);
       f->json_ = std::move(*r);

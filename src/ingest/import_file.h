@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,17 +20,23 @@
 
 namespace alopex {
 
-// A row a reader rejected (a ragged CSV line) under on_error = 'continue'.
+// A row a reader rejected under on_error = 'continue': a ragged CSV line, a
+// JSON line that does not parse, is not an object or does not convert.
 struct RejectedLine {
-  uint64_t line = 0;  // physical line in the file
+  uint64_t line = 0;  // physical line in the file (1-based); 0 when unknown (an element of a JSON array)
   std::string message;
+  std::optional<std::string> raw;  // the record's text, shortened; unset when the reader does not give it (CSV)
 };
 
 class ImportFile {
  public:
   // Opens `info.path` as `format`. With `collect_rejects`, CSV rows that are
-  // ragged or do not convert are skipped and kept (TakeRejected) instead of
-  // failing. Errors name the file.
+  // ragged or do not convert, and lines of newline-delimited JSON that do not
+  // parse, are not objects or do not convert, are skipped and kept
+  // (TakeRejected) instead of failing; a syntax error in a JSON array still
+  // fails. JSON files are opened so under options.on_error = 'continue' even
+  // without `collect_rejects`, so that the columns inferred for a file do not
+  // depend on the flag. Errors name the file.
   static Result<std::unique_ptr<ImportFile>> Open(const FileInfo& info, ImportFormat format,
                                                   const ImportOptions& options, bool collect_rejects);
 

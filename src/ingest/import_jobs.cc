@@ -7,20 +7,40 @@ namespace alopex {
 ImportJob::ImportJob(std::string id, std::string target_table)
     : id_(std::move(id)), target_(std::move(target_table)), started_at_(CurrentTimestampMicros()) {}
 
+ImportJob::ImportJob(std::string id, std::string target_table, int64_t started_at, Catalog* catalog)
+    : id_(std::move(id)), target_(std::move(target_table)), started_at_(started_at), catalog_(catalog) {}
+
+void ImportJob::AddFilesDone(uint64_t n) {
+  files_done_.fetch_add(n);
+  Store();
+}
+
 void ImportJob::Complete(uint64_t rows_committed, int64_t version) {
-  std::lock_guard<std::mutex> lock(mu_);
-  rows_.store(rows_committed);
-  state_ = ImportJobState::kCompleted;
-  finished_at_ = CurrentTimestampMicros();
-  version_ = version;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    rows_.store(rows_committed);
+    state_ = ImportJobState::kCompleted;
+    finished_at_ = CurrentTimestampMicros();
+    version_ = version;
+  }
+  Store();
 }
 
 void ImportJob::Fail(const std::string& message) {
-  std::lock_guard<std::mutex> lock(mu_);
-  rows_.store(0);  // nothing was committed
-  state_ = ImportJobState::kFailed;
-  finished_at_ = CurrentTimestampMicros();
-  message_ = message;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    rows_.store(0);  // nothing was committed
+    state_ = ImportJobState::kFailed;
+    finished_at_ = CurrentTimestampMicros();
+    message_ = message;
+  }
+  Store();
+}
+
+void ImportJob::Store() {
+  if (!catalog_) return;
+  std::lock_guard<std::mutex> lock(store_mu_);
+  (void)catalog_->UpdateImportJob(Snapshot());
 }
 
 ImportJobStatus ImportJob::Snapshot() const {
@@ -49,7 +69,21 @@ ImportJobRegistry& ImportJobRegistry::Global() {
   return *registry;
 }
 
-std::shared_ptr<ImportJob> ImportJobRegistry::Start(const std::string& target_table) {
+std::shared_ptr<ImportJob> ImportJobRegistry::Start(const std::string& target_table, Catalog* catalog) {
+  if (catalog && catalog->has_store()) {
+    ImportJobStatus row;
+    row.target_table = target_table;
+    row.started_at = CurrentTimestampMicros();
+    // Without its row (the store failing) the job is kept in memory below.
+    if (auto id = catalog->InsertImportJob(row); id.ok()) {
+      auto job = std::make_shared<ImportJob>(*id, target_table, row.started_at, catalog);
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto it = stored_jobs_.begin(); it != stored_jobs_.end();)
+        it = it->second.expired() ? stored_jobs_.erase(it) : std::next(it);
+      stored_jobs_[next_id_++] = job;
+      return job;
+    }
+  }
   std::lock_guard<std::mutex> lock(mu_);
   uint64_t n = next_id_++;
   auto job = std::make_shared<ImportJob>("job_" + std::to_string(n), target_table);
@@ -65,11 +99,16 @@ std::shared_ptr<ImportJob> ImportJobRegistry::Start(const std::string& target_ta
   return job;
 }
 
-std::vector<ImportJobStatus> ImportJobRegistry::List() const {
+std::vector<ImportJobStatus> ImportJobRegistry::List(const Catalog* catalog) const {
   std::vector<std::shared_ptr<ImportJob>> jobs;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& [_, j] : jobs_) jobs.push_back(j);
+    if (!catalog) {
+      for (const auto& [_, j] : jobs_) jobs.push_back(j);
+    } else {
+      for (const auto& [_, weak] : stored_jobs_)
+        if (auto j = weak.lock(); j && j->catalog() == catalog) jobs.push_back(j);
+    }
   }
   std::vector<ImportJobStatus> out;
   out.reserve(jobs.size());
@@ -87,22 +126,10 @@ std::vector<std::pair<std::string, LogicalType>> ImportStatusColumns() {
 
 namespace {
 
-const char* StateName(ImportJobState s) {
-  switch (s) {
-    case ImportJobState::kInProgress:
-      return "in_progress";
-    case ImportJobState::kCompleted:
-      return "completed";
-    case ImportJobState::kFailed:
-      return "failed";
-  }
-  return "?";
-}
-
-// alopex_import_status: one morsel, the registry as it is when the statement runs.
+// alopex_import_status: one morsel, the jobs as they are when the statement runs.
 class ImportStatusSource : public TableFunctionSource {
  public:
-  ImportStatusSource() {
+  explicit ImportStatusSource(const Catalog* catalog) : catalog_(catalog) {
     for (auto& [n, t] : ImportStatusColumns()) {
       names_.push_back(n);
       types_.push_back(t);
@@ -112,7 +139,23 @@ class ImportStatusSource : public TableFunctionSource {
   const std::vector<LogicalType>& types() const override { return types_; }
   bool SupportsProjection() const override { return true; }
   Status Prepare(const ExecContext&) override {
-    jobs_ = ImportJobRegistry::Global().List();
+    if (!catalog_ || !catalog_->has_store()) {
+      jobs_ = ImportJobRegistry::Global().List();
+      return Status::OK();
+    }
+    // The stored rows (every process's jobs), each of this process's running
+    // ones replaced by its live counters; a job is one row either way.
+    ALOPEX_ASSIGN_OR_RETURN(jobs_, catalog_->ImportJobs());
+    std::map<std::string, size_t> by_id;
+    for (size_t i = 0; i < jobs_.size(); i++) by_id[jobs_[i].job_id] = i;
+    for (auto& live : ImportJobRegistry::Global().List(catalog_)) {
+      if (auto it = by_id.find(live.job_id); it != by_id.end()) {
+        jobs_[it->second] = std::move(live);
+      } else {
+        by_id[live.job_id] = jobs_.size();
+        jobs_.push_back(std::move(live));
+      }
+    }
     return Status::OK();
   }
   size_t NumMorsels() const override { return 1; }
@@ -143,7 +186,7 @@ class ImportStatusSource : public TableFunctionSource {
       case 0:
         return Value::Varchar(j.job_id);
       case 1:
-        return Value::Varchar(StateName(j.state));
+        return Value::Varchar(ImportJobStateName(j.state));
       case 2:
         return big(j.files_total);
       case 3:
@@ -170,6 +213,7 @@ class ImportStatusSource : public TableFunctionSource {
     return Value::Null();
   }
 
+  const Catalog* catalog_;
   std::vector<std::string> names_;
   std::vector<LogicalType> types_;
   std::vector<ImportJobStatus> jobs_;
@@ -177,12 +221,12 @@ class ImportStatusSource : public TableFunctionSource {
 
 }  // namespace
 
-void RegisterImportTableFunctions(std::map<std::string, TableFunctionBinder>* registry) {
+void RegisterImportTableFunctions(std::map<std::string, TableFunctionBinder>* registry, Catalog* catalog) {
   (*registry)["alopex_import_status"] =
-      [](const TableFunctionInput& in) -> Result<std::shared_ptr<TableFunctionSource>> {
+      [catalog](const TableFunctionInput& in) -> Result<std::shared_ptr<TableFunctionSource>> {
     if (!in.args.empty() || !in.named_args.empty())
       return Status::InvalidArgument("alopex_import_status takes no arguments");
-    return std::shared_ptr<TableFunctionSource>(std::make_shared<ImportStatusSource>());
+    return std::shared_ptr<TableFunctionSource>(std::make_shared<ImportStatusSource>(catalog));
   };
 }
 

@@ -1,5 +1,7 @@
 #include "storage/delta_table_store.h"
 
+#include <atomic>
+
 #include "common/cast.h"
 #include "storage/delta/delta_scan.h"
 
@@ -40,10 +42,14 @@ std::vector<ColumnDef> ColumnsOf(const DeltaSchema& schema) {
 
 }  // namespace
 
-Result<std::unique_ptr<DeltaTableStore>> DeltaTableStore::Create(const std::string& location,
-                                                                 const std::vector<ColumnDef>& columns) {
+Result<std::unique_ptr<DeltaTableStore>> DeltaTableStore::Create(
+    const std::string& location, const std::vector<ColumnDef>& columns,
+    const std::vector<std::string>& partition_columns,
+    const std::vector<std::pair<std::string, std::string>>& properties) {
   ALOPEX_ASSIGN_OR_RETURN(DeltaSchema schema, SchemaOf(columns));
-  ALOPEX_ASSIGN_OR_RETURN(auto delta, DeltaTable::Create(location, schema, {}));
+  StringMap configuration;
+  for (const auto& [k, v] : properties) configuration[k] = v;
+  ALOPEX_ASSIGN_OR_RETURN(auto delta, DeltaTable::Create(location, schema, partition_columns, configuration));
   return std::unique_ptr<DeltaTableStore>(new DeltaTableStore(std::move(delta)));
 }
 
@@ -57,12 +63,12 @@ Result<std::shared_ptr<TableSnapshot>> DeltaTableStore::Load(int64_t version) {
   auto out = std::make_shared<TableSnapshot>();
   out->columns = ColumnsOf(snap.schema);
   out->version = snap.version;
-  ALOPEX_RETURN_IF_ERROR(ScanSnapshot(snap, {}, [&](Batch&& b) {
-    if (b.num_rows == 0) return Status::OK();
-    out->num_rows += b.num_rows;
-    out->batches.push_back(std::make_shared<const Batch>(std::move(b)));
-    return Status::OK();
-  }));
+  out->partition_columns = snap.partition_columns();
+  out->num_rows = size_t(snap.NumRecords().value_or(0));
+  out->num_files = snap.files.size();
+  for (const auto& [k, v] : snap.configuration()) out->properties.emplace_back(k, v);
+  for (const auto& [k, d] : snap.domains) out->domains[k] = d.configuration;
+  out->files = std::make_shared<const DeltaSnapshot>(std::move(snap));
   return out;
 }
 
@@ -71,22 +77,118 @@ Result<int64_t> DeltaTableStore::VersionAsOfTimestamp(int64_t micros) {
   return snap.version;
 }
 
-Result<int64_t> DeltaTableStore::Append(const TableSnapshot& base, const std::vector<Batch>& batches) {
-  ALOPEX_ASSIGN_OR_RETURN(DeltaSnapshot snap, delta_->Snapshot(base.version));
-  std::vector<Action> actions;
-  if (!batches.empty()) {
-    ALOPEX_ASSIGN_OR_RETURN(auto adds, WriteDataFiles(snap, batches));
-    for (auto& a : adds) actions.push_back(std::move(a));
+namespace {
+
+// The protocol `p` extended by the writer feature `feature` (writer version 7
+// lists the features the legacy versions implied), or nullopt when it has it.
+std::optional<Protocol> WithWriterFeature(const Protocol& p, const std::string& feature) {
+  if (p.min_writer_version == 7 && p.HasWriterFeature(feature)) return std::nullopt;
+  Protocol out = p;
+  if (out.min_writer_version < 7) {
+    static const std::pair<const char*, int> kLegacy[] = {{"appendOnly", 2},     {"invariants", 2},
+                                                          {"checkConstraints", 3}, {"changeDataFeed", 4},
+                                                          {"generatedColumns", 4}, {"columnMapping", 5},
+                                                          {"identityColumns", 6}};
+    out.writer_features = std::vector<std::string>{};
+    for (const auto& [name, version] : kLegacy)
+      if (p.min_writer_version >= version) out.writer_features->push_back(name);
+    out.min_writer_version = 7;
   }
+  out.writer_features->push_back(feature);
+  return out;
+}
+
+CommitOptions AppendOptions(const CommitInfoExtra& extra, int64_t rows) {
   CommitOptions options;
-  options.operation = "WRITE";
+  options.operation = extra.operation;
   options.operation_parameters["mode"] = "\"Append\"";
-  return delta_->Commit(actions, base.version, options);
+  options.operation_metrics["numOutputRows"] = std::to_string(rows);
+  for (const auto& [k, v] : extra.metrics) options.operation_metrics[k] = v;
+  return options;
+}
+
+// Adds `extra`'s domains (with the protocol upgrade they need) to `actions`.
+void AddDomains(const DeltaSnapshot& snap, const CommitInfoExtra& extra, std::vector<Action>* actions) {
+  if (extra.domains.empty()) return;
+  if (auto p = WithWriterFeature(snap.protocol, "domainMetadata")) actions->push_back(std::move(*p));
+  for (const auto& [domain, config] : extra.domains) actions->push_back(DomainMetadata{domain, config, false});
+}
+
+// A streaming append: one DeltaDataWriter per concurrent writer thread, so
+// threads never wait on each other's Parquet encoding.
+class DeltaAppender : public TableAppender {
+ public:
+  DeltaAppender(DeltaTable* delta, std::shared_ptr<const TableSnapshot> base, std::function<Status(const Batch&)> check)
+      : delta_(delta), base_(std::move(base)), check_(std::move(check)) {}
+
+  Status Write(Batch batch) override {
+    if (batch.num_rows == 0) return Status::OK();
+    if (check_) ALOPEX_RETURN_IF_ERROR(check_(batch));
+    std::unique_ptr<DeltaDataWriter> w;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!free_.empty()) {
+        w = std::move(free_.back());
+        free_.pop_back();
+      }
+    }
+    if (!w) {
+      ALOPEX_ASSIGN_OR_RETURN(w, DeltaDataWriter::Open(*base_->files));
+    }
+    Status st = w->Write(batch);
+    rows_ += batch.num_rows;
+    std::lock_guard<std::mutex> lock(mu_);
+    free_.push_back(std::move(w));
+    return st;
+  }
+
+  uint64_t rows_written() const override { return rows_; }
+
+  Result<int64_t> Commit(const CommitInfoExtra& extra) override {
+    std::vector<Action> actions;
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& w : free_) {
+      ALOPEX_ASSIGN_OR_RETURN(auto adds, w->Finish());
+      for (auto& a : adds) actions.push_back(std::move(a));
+    }
+    free_.clear();
+    AddDomains(*base_->files, extra, &actions);
+    return delta_->Commit(actions, base_->version, AppendOptions(extra, int64_t(rows_.load())));
+  }
+
+ private:
+  DeltaTable* delta_;
+  std::shared_ptr<const TableSnapshot> base_;
+  std::function<Status(const Batch&)> check_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<DeltaDataWriter>> free_;
+  std::atomic<uint64_t> rows_{0};
+};
+
+}  // namespace
+
+Result<int64_t> DeltaTableStore::Append(const TableSnapshot& base, const std::vector<Batch>& batches,
+                                        const CommitInfoExtra& extra) {
+  std::vector<Action> actions;
+  int64_t rows = 0;
+  if (!batches.empty()) {
+    ALOPEX_ASSIGN_OR_RETURN(auto adds, WriteDataFiles(*base.files, batches));
+    for (auto& a : adds) actions.push_back(std::move(a));
+    for (const auto& b : batches) rows += int64_t(b.num_rows);
+  }
+  AddDomains(*base.files, extra, &actions);
+  return delta_->Commit(actions, base.version, AppendOptions(extra, rows));
+}
+
+Result<std::unique_ptr<TableAppender>> DeltaTableStore::OpenAppender(std::shared_ptr<const TableSnapshot> base,
+                                                                     std::function<Status(const Batch&)> check) {
+  if (!base->files) return Status::Internal("append to a stored table without its files");
+  return std::unique_ptr<TableAppender>(new DeltaAppender(delta_.get(), std::move(base), std::move(check)));
 }
 
 Result<int64_t> DeltaTableStore::Rewrite(const TableSnapshot& base, const std::vector<ColumnDef>& columns,
                                          const std::vector<Batch>& rows, const std::string& operation) {
-  ALOPEX_ASSIGN_OR_RETURN(DeltaSnapshot snap, delta_->Snapshot(base.version));
+  const DeltaSnapshot& snap = *base.files;
   ALOPEX_ASSIGN_OR_RETURN(DeltaSchema schema, SchemaOf(columns));
   std::vector<Action> actions;
   std::string schema_string = SerializeDeltaSchema(schema);
@@ -100,8 +202,9 @@ Result<int64_t> DeltaTableStore::Rewrite(const TableSnapshot& base, const std::v
   if (!rows.empty()) {
     DataFileWriteOptions wo;
     wo.schema = &schema;
-    ALOPEX_ASSIGN_OR_RETURN(
-        auto adds, WriteDataFiles(delta_->path(), schema.names(), schema.types(), {}, rows, int64_t(128) << 20, wo));
+    wo.column_mapping = snap.column_mapping;
+    ALOPEX_ASSIGN_OR_RETURN(auto adds, WriteDataFiles(delta_->path(), schema.names(), schema.types(),
+                                                      snap.partition_columns(), rows, int64_t(128) << 20, wo));
     for (auto& a : adds) actions.push_back(std::move(a));
   }
   CommitOptions options;
@@ -113,9 +216,8 @@ Result<int64_t> DeltaTableStore::Rewrite(const TableSnapshot& base, const std::v
 
 Result<int64_t> DeltaTableStore::ChangeSchema(const TableSnapshot& base, const std::vector<ColumnDef>& columns,
                                               const std::string& operation) {
-  ALOPEX_ASSIGN_OR_RETURN(DeltaSnapshot snap, delta_->Snapshot(base.version));
   ALOPEX_ASSIGN_OR_RETURN(DeltaSchema schema, SchemaOf(columns));
-  Metadata md = snap.metadata;
+  Metadata md = base.files->metadata;
   md.schema_string = SerializeDeltaSchema(schema);
   CommitOptions options;
   options.operation = operation;
@@ -134,6 +236,107 @@ Result<std::vector<TableCommit>> DeltaTableStore::History() {
     params += "}";
     out.push_back({e.version, e.timestamp_ms, e.operation, params});
   }
+  return out;
+}
+
+Result<int64_t> DeltaTableStore::SetProperties(const TableSnapshot& base,
+                                               const std::vector<std::pair<std::string, std::string>>& properties) {
+  Metadata md = base.files->metadata;
+  JsonNode props = JsonNode::Object();
+  for (const auto& [k, v] : properties) {
+    md.configuration[k] = v;
+    props.Set(k, JsonNode::String(v));
+  }
+  CommitOptions options;
+  options.operation = "SET TBLPROPERTIES";
+  options.operation_parameters["properties"] = props.Serialize();
+  return delta_->Commit({Action(std::move(md))}, base.version, options);
+}
+
+Result<int64_t> DeltaTableStore::Restore(const TableSnapshot& base, int64_t version) {
+  ALOPEX_ASSIGN_OR_RETURN(DeltaSnapshot target, delta_->Snapshot(version));
+  const DeltaSnapshot& now = *base.files;
+  auto key = [](const AddFile& a) {
+    return a.path + "\n" + (a.deletion_vector ? a.deletion_vector->UniqueId() : std::string());
+  };
+  std::map<std::string, const AddFile*> live, wanted;
+  for (const auto& a : now.files) live[key(a)] = &a;
+  for (const auto& a : target.files) wanted[key(a)] = &a;
+  std::vector<Action> actions;
+  if (target.metadata.schema_string != now.metadata.schema_string ||
+      target.metadata.partition_columns != now.metadata.partition_columns ||
+      target.metadata.configuration != now.metadata.configuration) {
+    Metadata md = target.metadata;
+    md.id = now.metadata.id;
+    actions.push_back(std::move(md));
+  }
+  int64_t ts = DeltaNowMillis(), removed = 0, restored = 0;
+  for (const auto& [k, a] : live)
+    if (!wanted.count(k)) actions.push_back(RemoveFile::For(*a, ts)), removed++;
+  for (const auto& [k, a] : wanted) {
+    if (live.count(k)) continue;
+    std::string path = ResolveDataFilePath(delta_->path(), a->path);
+    if (!delta_->fs()->Exists(path))
+      return Status::NotFound("RESTORE TABLE to version " + std::to_string(version) + ": data file " + path +
+                              " was removed by VACUUM");
+    AddFile add = *a;
+    add.data_change = true;
+    add.modification_time = ts;
+    actions.push_back(std::move(add));
+    restored++;
+  }
+  CommitOptions options;
+  options.operation = "RESTORE";
+  options.operation_parameters["version"] = std::to_string(version);
+  options.operation_metrics["numRemovedFile"] = std::to_string(removed);
+  options.operation_metrics["numRestoredFile"] = std::to_string(restored);
+  options.read_scope = ReadScope::kWholeTable;
+  return delta_->Commit(actions, base.version, options);
+}
+
+Result<MaintenanceResult> DeltaTableStore::Vacuum(double retain_hours, bool dry_run) {
+  ALOPEX_ASSIGN_OR_RETURN(VacuumResult r, delta_->Vacuum(retain_hours, dry_run));
+  MaintenanceResult out;
+  out.files = std::move(r.files);
+  out.bytes = r.bytes;
+  return out;
+}
+
+Result<MaintenanceResult> DeltaTableStore::Optimize(const TableSnapshot& base, int64_t target_file_size) {
+  const DeltaSnapshot& snap = *base.files;
+  // Small files (and files with deleted rows) are rewritten, per partition.
+  std::map<PartitionValues, std::vector<const AddFile*>> groups;
+  for (const auto& a : snap.files)
+    if (a.size < target_file_size || a.deletion_vector) groups[a.partition_values].push_back(&a);
+  MaintenanceResult out;
+  std::vector<Action> actions;
+  int64_t ts = DeltaNowMillis();
+  for (auto& [pv, files] : groups) {
+    if (files.size() < 2 && !(files.size() == 1 && files[0]->deletion_vector)) continue;
+    DeltaSnapshot part = snap;
+    part.files.clear();
+    for (const AddFile* a : files) part.files.push_back(*a);
+    auto shared = std::make_shared<const DeltaSnapshot>(std::move(part));
+    ALOPEX_ASSIGN_OR_RETURN(auto w, DeltaDataWriter::Open(snap, target_file_size));
+    ALOPEX_ASSIGN_OR_RETURN(DeltaFileScan scan, DeltaFileScan::Make(shared, {}));
+    for (size_t i = 0; i < scan.num_files(); i++)
+      ALOPEX_RETURN_IF_ERROR(scan.ReadFile(i, [&](Batch&& b) { return w->Write(b); }));
+    ALOPEX_ASSIGN_OR_RETURN(auto adds, w->Finish());
+    for (const AddFile* a : files) actions.push_back(RemoveFile::For(*a, ts, false));
+    for (auto& a : adds) {
+      a.data_change = false;
+      actions.push_back(std::move(a));
+    }
+    out.files_removed += int64_t(files.size());
+    out.files_added += int64_t(adds.size());
+  }
+  if (actions.empty()) return out;
+  CommitOptions options;
+  options.operation = "OPTIMIZE";
+  options.operation_parameters["predicate"] = "[]";
+  options.operation_metrics["numRemovedFiles"] = std::to_string(out.files_removed);
+  options.operation_metrics["numAddedFiles"] = std::to_string(out.files_added);
+  ALOPEX_ASSIGN_OR_RETURN(out.version, delta_->Commit(actions, base.version, options));
   return out;
 }
 

@@ -2,9 +2,47 @@
 
 #include <strings.h>
 
+#include <atomic>
+
+#include "storage/table_scan.h"
 #include "storage/table_store.h"
 
 namespace alopex {
+
+namespace {
+
+// Collects an in-memory table's appended batches until Commit.
+class MemoryAppender : public TableAppender {
+ public:
+  explicit MemoryAppender(std::shared_ptr<Table> table) : table_(std::move(table)) {}
+  Status Write(Batch batch) override {
+    if (batch.num_rows == 0) return Status::OK();
+    ALOPEX_RETURN_IF_ERROR(table_->CheckNotNull(table_->columns(), batch));
+    rows_ += batch.num_rows;
+    std::lock_guard<std::mutex> lock(mu_);
+    batches_.push_back(std::move(batch));
+    return Status::OK();
+  }
+  uint64_t rows_written() const override { return rows_; }
+  Result<int64_t> Commit(const CommitInfoExtra& extra) override {
+    std::vector<Batch> batches;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      batches = std::move(batches_);
+    }
+    ALOPEX_RETURN_IF_ERROR(table_->Append(std::move(batches), extra));
+    ALOPEX_ASSIGN_OR_RETURN(auto snap, table_->Snapshot());
+    return snap->version;
+  }
+
+ private:
+  std::shared_ptr<Table> table_;
+  std::mutex mu_;
+  std::vector<Batch> batches_;
+  std::atomic<uint64_t> rows_{0};
+};
+
+}  // namespace
 
 Table::Table(std::string schema, std::string name, std::vector<ColumnDef> columns)
     : schema_(std::move(schema)), name_(std::move(name)) {
@@ -28,22 +66,32 @@ int Table::ColumnIndex(const std::string& name) const {
 
 Result<std::shared_ptr<const TableSnapshot>> Table::Snapshot(int64_t version) const {
   std::shared_ptr<TableStore> store;
+  std::shared_ptr<const TableSnapshot> current;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (version < 0 || version == current_->version) return current_;
     store = store_;
+    current = current_;
   }
-  if (store) {
-    auto old = store->Load(version);
-    if (!old.ok())
-      return Status::NotFound("table " + qualified_name() + " has no version " + std::to_string(version) + ": " +
-                              old.status().message());
-    return std::shared_ptr<const TableSnapshot>(std::move(*old));
-  }
-  {
+  if (!store) {
+    if (version < 0 || version == current->version) return current;
     return Status::NotFound("table " + qualified_name() + " has no version " + std::to_string(version) +
                             " (in-memory tables keep only the latest version)");
   }
+  if (version >= 0 && version == current->version) return current;
+  // The latest version may come from another process: read the log.
+  auto loaded = store->Load(version);
+  if (!loaded.ok()) {
+    if (version < 0) return loaded.status().WithContext("table " + qualified_name() + ": ");
+    return Status::NotFound("table " + qualified_name() + " has no version " + std::to_string(version) + ": " +
+                            loaded.status().message());
+  }
+  std::shared_ptr<const TableSnapshot> snap = std::move(*loaded);
+  if (version < 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (snap->version == current_->version) return current_;
+    if (snap->version > current_->version) current_ = snap;
+  }
+  return snap;
 }
 
 void Table::AttachStore(std::shared_ptr<TableStore> store, std::shared_ptr<const TableSnapshot> snapshot) {
@@ -71,6 +119,9 @@ Result<std::vector<TableCommit>> Table::History() const {
 }
 
 Status Table::CheckNotNull(const std::vector<ColumnDef>& cols, const Batch& b) const {
+  if (b.columns.size() != cols.size())
+    return Status::Internal("write to " + name_ + " with " + std::to_string(b.columns.size()) + " columns, table has " +
+                            std::to_string(cols.size()));
   for (size_t c = 0; c < cols.size(); c++) {
     if (!cols[c].not_null || !b.columns[c].MayHaveNulls()) continue;
     if (b.columns[c].CountNulls() > 0)
@@ -79,125 +130,198 @@ Status Table::CheckNotNull(const std::vector<ColumnDef>& cols, const Batch& b) c
   return Status::OK();
 }
 
-Status Table::Append(std::vector<Batch> batches) {
+Status Table::Reload(int64_t version) {
+  ALOPEX_ASSIGN_OR_RETURN(auto snap, store_->Load(version));
+  current_ = std::move(snap);
+  return Status::OK();
+}
+
+Status Table::Append(std::vector<Batch> batches, const CommitInfoExtra& extra) {
+  if (auto store = this->store()) {
+    ALOPEX_ASSIGN_OR_RETURN(auto base, Snapshot());
+    std::vector<Batch> rows;
+    for (auto& b : batches) {
+      if (b.num_rows == 0) continue;
+      ALOPEX_RETURN_IF_ERROR(CheckNotNull(base->columns, b));
+      rows.push_back(std::move(b));
+    }
+    ALOPEX_ASSIGN_OR_RETURN(int64_t version, store->Append(*base, rows, extra));
+    std::lock_guard<std::mutex> lock(mu_);
+    if (version > current_->version) return Reload(version);
+    return Status::OK();
+  }
   std::lock_guard<std::mutex> lock(mu_);
   auto next = std::make_shared<TableSnapshot>(*current_);
-  std::vector<Batch> rows;
   for (auto& b : batches) {
     if (b.num_rows == 0) continue;
-    if (b.columns.size() != next->columns.size())
-      return Status::Internal("append to " + name_ + " with " + std::to_string(b.columns.size()) + " columns, table has " +
-                              std::to_string(next->columns.size()));
     ALOPEX_RETURN_IF_ERROR(CheckNotNull(next->columns, b));
-    rows.push_back(std::move(b));
-  }
-  next->version++;
-  if (store_) {
-    ALOPEX_ASSIGN_OR_RETURN(next->version, store_->Append(*current_, rows));
-  }
-  for (auto& b : rows) {
     next->num_rows += b.num_rows;
     next->batches.push_back(std::make_shared<const Batch>(std::move(b)));
   }
+  for (const auto& [domain, config] : extra.domains) next->domains[domain] = config;
+  next->version++;
+  current_ = std::move(next);
+  return Status::OK();
+}
+
+Result<std::unique_ptr<TableAppender>> Table::OpenAppender() {
+  auto store = this->store();
+  if (!store) return std::unique_ptr<TableAppender>(new MemoryAppender(shared_from_this()));
+  ALOPEX_ASSIGN_OR_RETURN(auto base, Snapshot());
+  std::vector<ColumnDef> cols = base->columns;
+  auto self = shared_from_this();
+  class Committing : public TableAppender {
+   public:
+    Committing(std::unique_ptr<TableAppender> inner, std::shared_ptr<Table> table)
+        : inner_(std::move(inner)), table_(std::move(table)) {}
+    Status Write(Batch batch) override { return inner_->Write(std::move(batch)); }
+    uint64_t rows_written() const override { return inner_->rows_written(); }
+    Result<int64_t> Commit(const CommitInfoExtra& extra) override {
+      ALOPEX_ASSIGN_OR_RETURN(int64_t version, inner_->Commit(extra));
+      ALOPEX_RETURN_IF_ERROR(table_->Snapshot().status());  // installs the new version
+      return version;
+    }
+
+   private:
+    std::unique_ptr<TableAppender> inner_;
+    std::shared_ptr<Table> table_;
+  };
+  ALOPEX_ASSIGN_OR_RETURN(auto inner, store->OpenAppender(base, [self, cols](const Batch& b) {
+    return self->CheckNotNull(cols, b);
+  }));
+  return std::unique_ptr<TableAppender>(new Committing(std::move(inner), self));
+}
+
+Result<std::vector<Batch>> Table::ReadRows(const TableSnapshot& snap) const { return ReadAllRows(snap); }
+
+Status Table::RewriteAs(const TableSnapshot& base, std::vector<ColumnDef> columns, std::vector<Batch> rows,
+                       const std::string& operation) {
+  std::vector<Batch> kept;
+  size_t n = 0;
+  for (auto& b : rows) {
+    if (b.num_rows == 0) continue;
+    ALOPEX_RETURN_IF_ERROR(CheckNotNull(columns, b));
+    n += b.num_rows;
+    kept.push_back(std::move(b));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (current_->version != base.version)
+    return Status::Conflict("table " + name_ + " changed while the statement ran; retry it");
+  if (store_) {
+    ALOPEX_ASSIGN_OR_RETURN(int64_t version, store_->Rewrite(base, columns, kept, operation));
+    return Reload(version);
+  }
+  auto next = std::make_shared<TableSnapshot>();
+  next->columns = std::move(columns);
+  next->domains = current_->domains;
+  next->version = current_->version + 1;
+  next->num_rows = n;
+  for (auto& b : kept) next->batches.push_back(std::make_shared<const Batch>(std::move(b)));
   current_ = std::move(next);
   return Status::OK();
 }
 
 Status Table::Replace(const TableSnapshot& base, std::vector<Batch> rows, const std::string& operation) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (current_->version != base.version)
-    return Status::Conflict("table " + name_ + " changed while the statement ran; retry it");
-  auto next = std::make_shared<TableSnapshot>();
-  next->columns = current_->columns;
-  next->version = current_->version + 1;
-  for (auto& b : rows) {
-    if (b.num_rows == 0) continue;
-    ALOPEX_RETURN_IF_ERROR(CheckNotNull(next->columns, b));
-    next->num_rows += b.num_rows;
-    next->batches.push_back(std::make_shared<const Batch>(std::move(b)));
-  }
-  ALOPEX_RETURN_IF_ERROR(CommitRewrite(next.get(), operation));
-  current_ = std::move(next);
-  return Status::OK();
-}
-
-Status Table::CommitRewrite(TableSnapshot* next, const std::string& operation) {
-  if (!store_) return Status::OK();
-  std::vector<Batch> rows;
-  for (const auto& b : next->batches) rows.push_back(b->Clone());
-  ALOPEX_ASSIGN_OR_RETURN(next->version, store_->Rewrite(*current_, next->columns, rows, operation));
-  return Status::OK();
+  return RewriteAs(base, base.columns, std::move(rows), operation);
 }
 
 Status Table::AddColumn(ColumnDef column) {
-  std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& c : current_->columns)
+  ALOPEX_ASSIGN_OR_RETURN(auto base, Snapshot());
+  for (const auto& c : base->columns)
     if (strcasecmp(c.name.c_str(), column.name.c_str()) == 0)
       return Status::AlreadyExists("column \"" + column.name + "\" already exists in table " + name_);
-  auto next = std::make_shared<TableSnapshot>();
-  next->columns = current_->columns;
-  next->columns.push_back(column);
-  next->version = current_->version + 1;
-  next->num_rows = current_->num_rows;
+  std::vector<ColumnDef> cols = base->columns;
+  cols.push_back(column);
   Value fill = column.default_value ? *column.default_value : Value::Null(column.type);
-  for (const auto& b : current_->batches) {
-    Batch nb = b->Clone();
-    nb.columns.push_back(Column::Constant(fill, nb.num_rows));
-    next->batches.push_back(std::make_shared<const Batch>(std::move(nb)));
+  if (this->store() && fill.is_null()) {
+    // Old data files read NULL for the new column.
+    std::lock_guard<std::mutex> lock(mu_);
+    if (current_->version != base->version)
+      return Status::Conflict("table " + name_ + " changed while the statement ran; retry it");
+    ALOPEX_ASSIGN_OR_RETURN(int64_t version, store_->ChangeSchema(*base, cols, "ADD COLUMNS"));
+    return Reload(version);
   }
-  if (store_) {
-    // Old data files read NULL for the new column; a non-NULL default must be
-    // written into them.
-    if (fill.is_null() || current_->num_rows == 0) {
-      ALOPEX_ASSIGN_OR_RETURN(next->version, store_->ChangeSchema(*current_, next->columns, "ADD COLUMNS"));
-    } else {
-      ALOPEX_RETURN_IF_ERROR(CommitRewrite(next.get(), "ADD COLUMNS"));
-    }
-  }
-  current_ = std::move(next);
-  return Status::OK();
+  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadRows(*base));
+  for (auto& b : rows) b.columns.push_back(Column::Constant(fill, b.num_rows));
+  return RewriteAs(*base, std::move(cols), std::move(rows), "ADD COLUMNS");
 }
 
 Status Table::DropColumn(const std::string& name) {
-  std::lock_guard<std::mutex> lock(mu_);
+  ALOPEX_ASSIGN_OR_RETURN(auto base, Snapshot());
   int idx = -1;
-  for (size_t i = 0; i < current_->columns.size(); i++)
-    if (strcasecmp(current_->columns[i].name.c_str(), name.c_str()) == 0) idx = int(i);
+  for (size_t i = 0; i < base->columns.size(); i++)
+    if (strcasecmp(base->columns[i].name.c_str(), name.c_str()) == 0) idx = int(i);
   if (idx < 0) return Status::BinderError("column \"" + name + "\" does not exist in table " + name_);
-  if (current_->columns.size() == 1) return Status::InvalidArgument("cannot drop the only column of table " + name_);
-  auto next = std::make_shared<TableSnapshot>();
-  next->columns = current_->columns;
-  next->columns.erase(next->columns.begin() + idx);
-  next->version = current_->version + 1;
-  next->num_rows = current_->num_rows;
-  for (const auto& b : current_->batches) {
-    Batch nb = b->Clone();
-    nb.columns.erase(nb.columns.begin() + idx);
-    next->batches.push_back(std::make_shared<const Batch>(std::move(nb)));
-  }
-  ALOPEX_RETURN_IF_ERROR(CommitRewrite(next.get(), "DROP COLUMNS"));
-  current_ = std::move(next);
-  return Status::OK();
+  if (base->columns.size() == 1) return Status::InvalidArgument("cannot drop the only column of table " + name_);
+  for (const auto& p : base->partition_columns)
+    if (strcasecmp(p.c_str(), name.c_str()) == 0)
+      return Status::InvalidArgument("cannot drop partition column \"" + name + "\" of table " + name_);
+  std::vector<ColumnDef> cols = base->columns;
+  cols.erase(cols.begin() + idx);
+  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadRows(*base));
+  for (auto& b : rows) b.columns.erase(b.columns.begin() + idx);
+  return RewriteAs(*base, std::move(cols), std::move(rows), "DROP COLUMNS");
 }
 
 Status Table::RenameColumn(const std::string& from, const std::string& to) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto next = std::make_shared<TableSnapshot>(*current_);
+  ALOPEX_ASSIGN_OR_RETURN(auto base, Snapshot());
+  std::vector<ColumnDef> cols = base->columns;
   bool found = false;
-  for (auto& c : next->columns) {
+  for (auto& c : cols)
     if (strcasecmp(c.name.c_str(), to.c_str()) == 0)
       return Status::AlreadyExists("column \"" + to + "\" already exists in table " + name_);
-  }
-  for (auto& c : next->columns)
+  for (auto& c : cols)
     if (strcasecmp(c.name.c_str(), from.c_str()) == 0) {
       c.name = to;
       found = true;
     }
   if (!found) return Status::BinderError("column \"" + from + "\" does not exist in table " + name_);
-  next->version++;
-  ALOPEX_RETURN_IF_ERROR(CommitRewrite(next.get(), "RENAME COLUMN"));
-  current_ = std::move(next);
-  return Status::OK();
+  for (const auto& p : base->partition_columns)
+    if (strcasecmp(p.c_str(), from.c_str()) == 0)
+      return Status::InvalidArgument("cannot rename partition column \"" + from + "\" of table " + name_);
+  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadRows(*base));
+  return RewriteAs(*base, std::move(cols), std::move(rows), "RENAME COLUMN");
+}
+
+Status Table::SetProperties(const std::vector<std::pair<std::string, std::string>>& properties) {
+  auto store = this->store();
+  if (!store)
+    return Status::InvalidArgument("ALTER TABLE SET: table " + qualified_name() + " is in memory and has no properties");
+  ALOPEX_ASSIGN_OR_RETURN(auto base, Snapshot());
+  std::lock_guard<std::mutex> lock(mu_);
+  ALOPEX_ASSIGN_OR_RETURN(int64_t v, store->SetProperties(*base, properties));
+  return Reload(v);
+}
+
+Result<int64_t> Table::Restore(int64_t version) {
+  auto store = this->store();
+  if (!store) return Status::InvalidArgument("RESTORE: table " + qualified_name() + " is in memory and keeps no history");
+  ALOPEX_ASSIGN_OR_RETURN(auto base, Snapshot());
+  if (version < 0 || version > base->version)
+    return Status::InvalidArgument("RESTORE: table " + qualified_name() + " has versions 0 to " +
+                                   std::to_string(base->version) + ", not " + std::to_string(version));
+  std::lock_guard<std::mutex> lock(mu_);
+  ALOPEX_ASSIGN_OR_RETURN(int64_t v, store->Restore(*base, version));
+  ALOPEX_RETURN_IF_ERROR(Reload(v));
+  return v;
+}
+
+Result<MaintenanceResult> Table::Vacuum(double retain_hours, bool dry_run) {
+  auto store = this->store();
+  if (!store) return Status::InvalidArgument("VACUUM: table " + qualified_name() + " is in memory and has no files");
+  return store->Vacuum(retain_hours, dry_run);
+}
+
+Result<MaintenanceResult> Table::Optimize(int64_t target_file_size) {
+  auto store = this->store();
+  if (!store) return Status::InvalidArgument("OPTIMIZE: table " + qualified_name() + " is in memory and has no files");
+  ALOPEX_ASSIGN_OR_RETURN(auto base, Snapshot());
+  ALOPEX_ASSIGN_OR_RETURN(MaintenanceResult r, store->Optimize(*base, target_file_size));
+  if (r.version >= 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (r.version > current_->version) ALOPEX_RETURN_IF_ERROR(Reload(r.version));
+  }
+  return r;
 }
 
 }  // namespace alopex

@@ -1,10 +1,13 @@
 // Table: the rows of one table and its schema, with snapshot reads.
 //
-// Readers take a TableSnapshot (an immutable list of batches) and never block
-// writers; a write builds the next snapshot and installs it atomically, so a
-// statement either lands whole or not at all.
+// Readers take a TableSnapshot and never block writers; a write builds the
+// next snapshot and installs it atomically, so a statement either lands whole
+// or not at all. An in-memory table's snapshot holds its batches; a stored
+// table's (table_store.h) names its data files, which scans read as they go
+// (storage/table_scan.h), so a table never has to fit in memory.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -16,6 +19,8 @@
 
 namespace alopex {
 
+struct DeltaSnapshot;
+
 struct ColumnDef {
   std::string name;
   LogicalType type;
@@ -25,7 +30,13 @@ struct ColumnDef {
 
 struct TableSnapshot {
   std::vector<ColumnDef> columns;
-  std::vector<std::shared_ptr<const Batch>> batches;
+  std::vector<std::shared_ptr<const Batch>> batches;  // an in-memory table's rows
+  std::shared_ptr<const DeltaSnapshot> files;         // a stored table's data files
+  std::vector<std::string> partition_columns;
+  std::vector<std::pair<std::string, std::string>> properties;  // a stored table's table properties
+  size_t num_files = 0;                                          // a stored table's live data files
+  std::map<std::string, std::string> domains;                    // CommitInfoExtra::domains as committed
+  // Rows; for a stored table from its file statistics (0 where they are missing).
   size_t num_rows = 0;
   int64_t version = 0;
 };
@@ -33,7 +44,39 @@ struct TableSnapshot {
 class TableStore;
 struct TableCommit;
 
-class Table {
+// Extra facts a commit records with its rows.
+struct CommitInfoExtra {
+  std::string operation = "WRITE";
+  // Metrics shown by DESCRIBE HISTORY (numOutputRows, ...).
+  std::vector<std::pair<std::string, std::string>> metrics;
+  // Named metadata committed atomically with the rows (Delta domain metadata):
+  // (domain, configuration text). COPY INTO keeps its loaded-file registry here.
+  std::vector<std::pair<std::string, std::string>> domains;
+};
+
+// A streaming append: batches are written as they come (to data files for a
+// stored table) and become visible together at Commit; an appender dropped
+// without Commit changes nothing (its stored files are unreferenced and VACUUM
+// removes them). Write is safe from several threads at once.
+class TableAppender {
+ public:
+  virtual ~TableAppender() = default;
+  // A batch with every column of the table, in order.
+  virtual Status Write(Batch batch) = 0;
+  virtual uint64_t rows_written() const = 0;
+  // Commits everything written in one commit; returns the new version.
+  virtual Result<int64_t> Commit(const CommitInfoExtra& extra = {}) = 0;
+};
+
+// What VACUUM and OPTIMIZE did.
+struct MaintenanceResult {
+  std::vector<std::string> files;  // VACUUM: deleted (dry run: to delete)
+  int64_t bytes = 0;
+  int64_t files_removed = 0, files_added = 0;  // OPTIMIZE
+  int64_t version = -1;                        // OPTIMIZE: the commit, -1 when nothing to do
+};
+
+class Table : public std::enable_shared_from_this<Table> {
  public:
   Table(std::string schema, std::string name, std::vector<ColumnDef> columns);
 
@@ -45,11 +88,15 @@ class Table {
   // -1 for the column named `name` (case-insensitive) not existing.
   int ColumnIndex(const std::string& name) const;
 
-  // The latest snapshot, or the one at `version` (NotFound when it is gone).
+  // The latest snapshot (for a stored table: the newest version in its log,
+  // including commits by other processes), or the one at `version` (NotFound
+  // when it is gone).
   Result<std::shared_ptr<const TableSnapshot>> Snapshot(int64_t version = -1) const;
 
   // Appends batches whose columns match the table's; checks NOT NULL. Atomic.
-  Status Append(std::vector<Batch> batches);
+  Status Append(std::vector<Batch> batches, const CommitInfoExtra& extra = {});
+  // A streaming append (see TableAppender).
+  Result<std::unique_ptr<TableAppender>> OpenAppender();
   // Replaces every row with `rows`, provided nobody committed since `base`
   // (Conflict otherwise). Used by UPDATE and DELETE.
   // `operation` names the commit in the table's history (UPDATE, DELETE, MERGE, ...).
@@ -59,6 +106,16 @@ class Table {
   Status DropColumn(const std::string& name);
   Status RenameColumn(const std::string& from, const std::string& to);
   void Rename(std::string name) { name_ = std::move(name); }
+
+  // Stored tables only (InvalidArgument in memory):
+  // ALTER TABLE SET (...): sets table properties.
+  Status SetProperties(const std::vector<std::pair<std::string, std::string>>& properties);
+  // RESTORE: the rows of `version` become the latest version.
+  Result<int64_t> Restore(int64_t version);
+  // VACUUM: deletes data files no version newer than `retain_hours` ago uses.
+  Result<MaintenanceResult> Vacuum(double retain_hours, bool dry_run);
+  // OPTIMIZE: rewrites files smaller than `target_file_size` into files of about that size.
+  Result<MaintenanceResult> Optimize(int64_t target_file_size);
 
   // Persistence (table_store.h): from now on every write commits to `store`
   // first; `snapshot` (loaded from the store) becomes the latest snapshot.
@@ -70,15 +127,20 @@ class Table {
   // The commits, newest first (InvalidArgument in memory).
   Result<std::vector<TableCommit>> History() const;
 
- private:
   Status CheckNotNull(const std::vector<ColumnDef>& cols, const Batch& b) const;
-  // With a store: commits `next` (every row, its columns) as a rewrite of
-  // current_ and sets next->version. Requires mu_ held.
-  Status CommitRewrite(TableSnapshot* next, const std::string& operation);
+
+ private:
+  // Every row of `snap` (stored tables read their files).
+  Result<std::vector<Batch>> ReadRows(const TableSnapshot& snap) const;
+  // Commits `rows` under `columns` as a rewrite of `base` and installs the result.
+  Status RewriteAs(const TableSnapshot& base, std::vector<ColumnDef> columns, std::vector<Batch> rows,
+                   const std::string& operation);
+  // Installs the store's snapshot at `version` as current.
+  Status Reload(int64_t version);
   std::string schema_;
   std::string name_;
   mutable std::mutex mu_;
-  std::shared_ptr<const TableSnapshot> current_;
+  mutable std::shared_ptr<const TableSnapshot> current_;
   std::shared_ptr<TableStore> store_;
 };
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,14 +27,18 @@ class TableStore {
  public:
   virtual ~TableStore() = default;
 
-  // The rows and columns at `version` (-1 = latest); NotFound when it is gone.
+  // The columns and data files at `version` (-1 = latest); NotFound when it is gone.
   virtual Result<std::shared_ptr<TableSnapshot>> Load(int64_t version) = 0;
   // The newest version committed at or before `micros` since the epoch.
   virtual Result<int64_t> VersionAsOfTimestamp(int64_t micros) = 0;
   // Batches passed in are never empty.
 
   // Adds `batches` (the columns of `base`) to `base`; returns the new version.
-  virtual Result<int64_t> Append(const TableSnapshot& base, const std::vector<Batch>& batches) = 0;
+  virtual Result<int64_t> Append(const TableSnapshot& base, const std::vector<Batch>& batches,
+                                 const CommitInfoExtra& extra = {}) = 0;
+  // A streaming append to `base` (TableAppender); `check` vets each batch.
+  virtual Result<std::unique_ptr<TableAppender>> OpenAppender(std::shared_ptr<const TableSnapshot> base,
+                                                              std::function<Status(const Batch&)> check) = 0;
   // Replaces every row of `base` with `rows` under `columns`, in one commit;
   // returns the new version. `operation` names it in the history.
   virtual Result<int64_t> Rewrite(const TableSnapshot& base, const std::vector<ColumnDef>& columns,
@@ -44,6 +49,13 @@ class TableStore {
                                        const std::string& operation) = 0;
   // Newest first.
   virtual Result<std::vector<TableCommit>> History() = 0;
+  // Sets table properties (one metadata commit); returns the new version.
+  virtual Result<int64_t> SetProperties(const TableSnapshot& base,
+                                        const std::vector<std::pair<std::string, std::string>>& properties) = 0;
+  // Commits the files of `version` as the latest state; returns the new version.
+  virtual Result<int64_t> Restore(const TableSnapshot& base, int64_t version) = 0;
+  virtual Result<MaintenanceResult> Vacuum(double retain_hours, bool dry_run) = 0;
+  virtual Result<MaintenanceResult> Optimize(const TableSnapshot& base, int64_t target_file_size) = 0;
   // Deletes everything the store holds for the table.
   virtual Status Drop() = 0;
 };

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <unordered_map>
 
 #include "common/cast.h"
@@ -22,6 +23,11 @@ using simdjson::dom::element_type;
 constexpr size_t kHeadBytes = 1024 * 1024;
 constexpr size_t kSampleBytes = 8 * 1024 * 1024;
 constexpr size_t kBoundaryWindow = 64 * 1024;
+// Bytes of a rejected record's text passed to on_rejected_record.
+constexpr size_t kRawTextBytes = 200;
+// Lines after an unparsable first line that decide, when bad lines are
+// skipped, whether the file is still newline-delimited.
+constexpr int kDetectLines = 8;
 
 // A buffer with the zeroed padding simdjson reads past the end of its input.
 struct PaddedBuffer {
@@ -38,6 +44,54 @@ bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n
 void TrimLine(const char*& b, const char*& e) {
   while (b < e && IsJsonSpace(*b)) b++;
   while (e > b && IsJsonSpace(e[-1])) e--;
+}
+
+// Length of the valid UTF-8 sequence at s[0, n), 0 when it is not one.
+size_t Utf8SequenceLength(const unsigned char* s, size_t n) {
+  unsigned char c = s[0];
+  if (c < 0x80) return 1;
+  size_t len;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;  // overlong
+    if (c == 0xED) hi = 0x9F;  // surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;  // overlong
+    if (c == 0xF4) hi = 0x8F;  // past U+10FFFF
+  } else {
+    return 0;
+  }
+  if (n < len || s[1] < lo || s[1] > hi) return 0;
+  for (size_t k = 2; k < len; k++)
+    if ((s[k] & 0xC0) != 0x80) return 0;
+  return len;
+}
+
+// `text` cut to at most kRawTextBytes at a character boundary ("..." marks a
+// cut) with bytes that are not UTF-8 replaced by '?': a bad line may hold
+// anything, and it ends up in a VARCHAR column.
+std::string RawExcerpt(std::string_view text) {
+  std::string out;
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  for (size_t i = 0; i < text.size();) {
+    size_t len = Utf8SequenceLength(s + i, text.size() - i);
+    if (out.size() + std::max<size_t>(len, 1) > kRawTextBytes) {
+      out += "...";
+      break;
+    }
+    if (len == 0) {
+      out += '?';
+      i++;
+    } else {
+      out.append(text.data() + i, len);
+      i += len;
+    }
+  }
+  return out;
 }
 
 std::string Excerpt(const element& v) {
@@ -58,6 +112,16 @@ const char* KindName(element_type t) {
     case element_type::NULL_VALUE: return "null";
   }
   return "a value";
+}
+
+// Appended to a syntax error that on_rejected_record asked to skip but that
+// cannot be: past it, the reader cannot tell where the next record begins.
+std::string CannotSkipNote(JsonFormat format) {
+  return format == JsonFormat::kArray
+             ? " (a syntax error inside a JSON array cannot be skipped; only bad lines of newline-delimited JSON "
+               "can)"
+             : " (a syntax error in JSON values spanning lines cannot be skipped; only bad lines of "
+               "newline-delimited JSON can)";
 }
 
 // Writes `v` into row `row` of `col`; false (with `*why`) when it does not convert.
@@ -277,6 +341,21 @@ Status JsonReader::DetectAndInfer() {
                                                                              : JsonFormat::kArray;
     } else {
       format_ = first_line_ok ? JsonFormat::kNewlineDelimited : JsonFormat::kUnstructured;
+      if (!first_line_ok && options_.on_rejected_record) {
+        // A bad first line of a newline-delimited file is one more line to
+        // skip: the file is newline-delimited when the lines after it parse on
+        // their own (no line of pretty-printed objects does).
+        int parsed = 0;
+        bool all = true;
+        for (const char* p = next; p < end && all && parsed < kDetectLines;) {
+          while (p < end && IsJsonSpace(*p)) p++;
+          if (p == end) break;
+          if (!whole && !std::memchr(p, '\n', size_t(end - p))) break;  // a cut line
+          all = line_parses(p, &p);
+          parsed += all;
+        }
+        if (all && parsed > 0) format_ = JsonFormat::kNewlineDelimited;
+      }
     }
   }
   if (format_ == JsonFormat::kAuto) format_ = JsonFormat::kNewlineDelimited;
@@ -293,6 +372,11 @@ Status JsonReader::DetectAndInfer() {
   // Infer over a sample of records.
   JsonShape shape;
   size_t records = 0;
+  // Lines that on_rejected_record skips are left out: bad ones, and values
+  // that are not objects among objects (kept apart in case there is no object).
+  bool skipping = bool(options_.on_rejected_record);
+  JsonShape not_objects;
+  size_t objects = 0;
   if (format_ == JsonFormat::kNewlineDelimited) {
     const char* p = begin;
     uint64_t line = 1;
@@ -307,13 +391,17 @@ Status JsonReader::DetectAndInfer() {
         element doc;
         auto err = parser.parse(lb, size_t(le - lb), false).get(doc);
         if (err) {
-          if (!options_.ignore_errors) {
+          if (!options_.ignore_errors && !skipping) {
             return Status::InvalidArgument(display_name_ + ": line " + std::to_string(line) + " (byte offset " +
                                            std::to_string(uint64_t(p - head.data.get())) +
                                            "): malformed JSON: " + simdjson::error_message(err));
           }
+        } else if (skipping && doc.type() != element_type::OBJECT) {
+          not_objects.Add(doc, options_.infer_dates);
+          records++;
         } else {
           shape.Add(doc, options_.infer_dates);
+          objects += doc.type() == element_type::OBJECT;
           records++;
         }
       }
@@ -327,17 +415,26 @@ Status JsonReader::DetectAndInfer() {
     if (format_ == JsonFormat::kArray) {
       element doc;
       auto err = parser.parse(all.data.get(), all.size, false).get(doc);
-      if (err) return Status::InvalidArgument(display_name_ + ": malformed JSON: " + simdjson::error_message(err));
+      if (err)
+        return Status::InvalidArgument(display_name_ + ": malformed JSON: " + simdjson::error_message(err) +
+                                       (skipping ? CannotSkipNote(format_) : ""));
       if (doc.type() != element_type::ARRAY)
         return Status::InvalidArgument(display_name_ + ": expected a top-level JSON array");
       for (element rec : JsonGet(doc.get_array())) {
         if (records++ >= options_.sample_size) break;
-        shape.Add(rec, options_.infer_dates);
+        if (skipping && rec.type() != element_type::OBJECT) {
+          not_objects.Add(rec, options_.infer_dates);
+        } else {
+          shape.Add(rec, options_.infer_dates);
+          objects++;
+        }
       }
     } else {
       simdjson::dom::document_stream stream;
       auto err = parser.parse_many(all.data.get(), all.size, std::max<size_t>(all.size, 1 << 20)).get(stream);
-      if (err) return Status::InvalidArgument(display_name_ + ": malformed JSON: " + simdjson::error_message(err));
+      if (err)
+        return Status::InvalidArgument(display_name_ + ": malformed JSON: " + simdjson::error_message(err) +
+                                       (skipping ? CannotSkipNote(format_) : ""));
       for (auto it = stream.begin(); it != stream.end() && records < options_.sample_size; ++it) {
         element rec;
         auto e2 = (*it).get(rec);
@@ -345,15 +442,21 @@ Status JsonReader::DetectAndInfer() {
           uint64_t off = data_begin_ + it.current_index();
           auto line = LineAt(off);
           return Status::InvalidArgument(display_name_ + ": line " + std::to_string(line.ok() ? *line : 0) +
-                                         " (byte offset " + std::to_string(off) +
-                                         "): malformed JSON: " + simdjson::error_message(e2));
+                                         " (byte offset " + std::to_string(off) + "): malformed JSON: " +
+                                         simdjson::error_message(e2) + (skipping ? CannotSkipNote(format_) : ""));
         }
-        shape.Add(rec, options_.infer_dates);
+        if (skipping && rec.type() != element_type::OBJECT) {
+          not_objects.Add(rec, options_.infer_dates);
+        } else {
+          shape.Add(rec, options_.infer_dates);
+          objects++;
+        }
         records++;
       }
     }
   }
   if (records == 0) return Status::InvalidArgument(display_name_ + ": no JSON records to infer the columns from");
+  if (skipping && objects == 0) shape = std::move(not_objects);
   if (shape.is_object() && !shape.fields().empty()) {
     objects_ = true;
     for (const auto& [name, s] : shape.fields()) {
@@ -373,8 +476,16 @@ Status JsonReader::PlanSplits() {
   uint64_t step = options_.split_bytes;
   if (format_ != JsonFormat::kNewlineDelimited || file_size_ - data_begin_ <= step + step / 2) {
     splits_.push_back({data_begin_, file_size_});
-    return Status::OK();
+  } else {
+    ALOPEX_RETURN_IF_ERROR(PlanLineSplits());
   }
+  split_lines_.reset(new std::atomic<int64_t>[splits_.size()]);
+  for (size_t i = 0; i < splits_.size(); i++) split_lines_[i].store(-1);
+  return Status::OK();
+}
+
+Status JsonReader::PlanLineSplits() {
+  uint64_t step = options_.split_bytes;
   // A newline always ends a record: JSON strings cannot hold raw newlines.
   std::vector<uint64_t> starts = {data_begin_};
   std::string buf;
@@ -400,6 +511,16 @@ Status JsonReader::PlanSplits() {
   for (size_t i = 0; i < starts.size(); i++)
     splits_.push_back({starts[i], i + 1 < starts.size() ? starts[i + 1] : file_size_});
   return Status::OK();
+}
+
+Result<uint64_t> JsonReader::SplitFirstLine(size_t i) {
+  uint64_t line = 1;
+  for (size_t k = 0; k < i; k++) {
+    int64_t n = split_lines_[k].load();
+    if (n < 0) return LineAt(splits_[i].begin);
+    line += uint64_t(n);
+  }
+  return line;
 }
 
 Status JsonReader::ReadAll(const std::vector<int>& projection, const BatchSink& sink) {
@@ -475,17 +596,22 @@ Status JsonReader::ReadSplit(size_t i, const std::vector<int>& projection, const
   const char* begin = buf.data.get();
   const char* end = begin + buf.size;
 
-  auto line_error = [&](uint64_t offset, const std::string& what) {
-    auto line = LineAt(offset);
-    return Status::InvalidArgument(display_name_ + ": line " + std::to_string(line.ok() ? *line : 0) +
-                                   " (byte offset " + std::to_string(offset) + "): " + what);
+  auto line_error = [&](uint64_t line, uint64_t offset, const std::string& what) {
+    return Status::InvalidArgument(display_name_ + ": line " + std::to_string(line) + " (byte offset " +
+                                   std::to_string(offset) + "): " + what);
   };
+  const auto& on_rejected = options_.on_rejected_record;
 
   if (format_ == JsonFormat::kNewlineDelimited) {
+    // Lines are counted within the split; where the split starts in the file
+    // is looked up only for a bad line.
+    uint64_t line_in_split = 0;
+    std::optional<uint64_t> first_line;
     const char* p = begin;
     while (p < end) {
       const char* e = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)));
       if (!e) e = end;
+      line_in_split++;
       const char* lb = p;
       const char* le = e;
       TrimLine(lb, le);
@@ -494,43 +620,80 @@ Status JsonReader::ReadSplit(size_t i, const std::vector<int>& projection, const
       if (lb == le) continue;
       element rec;
       auto err = parser.parse(lb, size_t(le - lb), false).get(rec);
-      if (err) {
-        if (options_.ignore_errors) continue;
-        return line_error(offset, std::string("malformed JSON: ") + simdjson::error_message(err));
+      bool parsed = !err;
+      if (parsed && add_record(rec)) {
+        if (++row == kBatchSize) ALOPEX_RETURN_IF_ERROR(flush());
+        continue;
       }
-      if (!add_record(rec)) {
-        if (options_.ignore_errors) continue;
-        return Status::ConversionError(line_error(offset, why).message());
+      if (options_.ignore_errors && !on_rejected) continue;
+      if (!first_line) {
+        ALOPEX_ASSIGN_OR_RETURN(first_line, SplitFirstLine(i));
       }
-      if (++row == kBatchSize) ALOPEX_RETURN_IF_ERROR(flush());
+      uint64_t line = *first_line + line_in_split - 1;
+      Status error = parsed ? Status::ConversionError(line_error(line, offset, why).message())
+                            : line_error(line, offset, std::string("malformed JSON: ") + simdjson::error_message(err));
+      if (!on_rejected) return error;
+      on_rejected(line, error, RawExcerpt({lb, size_t(le - lb)}));
     }
+    // Every line of a split but the file's last ends in a newline.
+    bool last_unterminated = buf.size && end[-1] != '\n';
+    split_lines_[i].store(int64_t(line_in_split) - int64_t(last_unterminated));
   } else if (format_ == JsonFormat::kArray) {
     element doc;
     auto err = parser.parse(begin, buf.size, false).get(doc);
-    if (err) return Status::InvalidArgument(display_name_ + ": malformed JSON: " + simdjson::error_message(err));
+    if (err)
+      return Status::InvalidArgument(display_name_ + ": malformed JSON: " + simdjson::error_message(err) +
+                                     (on_rejected ? CannotSkipNote(format_) : ""));
     if (doc.type() != element_type::ARRAY)
       return Status::InvalidArgument(display_name_ + ": expected a top-level JSON array");
     size_t index = 0;
     for (element rec : JsonGet(doc.get_array())) {
       index++;
       if (!add_record(rec)) {
-        if (options_.ignore_errors) continue;
-        return Status::ConversionError(display_name_ + ": array element " + std::to_string(index) + ": " + why);
+        if (options_.ignore_errors && !on_rejected) continue;
+        Status error = Status::ConversionError(display_name_ + ": array element " + std::to_string(index) + ": " + why);
+        if (!on_rejected) return error;
+        // An element's line is not known: the DOM keeps no positions.
+        on_rejected(0, error, RawExcerpt(simdjson::minify(rec)));
+        continue;
       }
       if (++row == kBatchSize) ALOPEX_RETURN_IF_ERROR(flush());
     }
   } else {
     simdjson::dom::document_stream stream;
     auto err = parser.parse_many(begin, buf.size, std::max<size_t>(buf.size, 1 << 20)).get(stream);
-    if (err) return Status::InvalidArgument(display_name_ + ": malformed JSON: " + simdjson::error_message(err));
+    if (err)
+      return Status::InvalidArgument(display_name_ + ": malformed JSON: " + simdjson::error_message(err) +
+                                     (on_rejected ? CannotSkipNote(format_) : ""));
+    // The line of a record's first byte, counted on from the previous one.
+    uint64_t counted_to = 0;
+    uint64_t counted_line = 0;
+    auto line_at = [&](size_t index) -> Result<uint64_t> {
+      if (counted_line == 0) {
+        ALOPEX_ASSIGN_OR_RETURN(counted_line, LineAt(s.begin));
+      }
+      counted_line += uint64_t(std::count(begin + counted_to, begin + index, '\n'));
+      counted_to = index;
+      return counted_line;
+    };
     for (auto it = stream.begin(); it != stream.end(); ++it) {
       element rec;
-      uint64_t offset = s.begin + it.current_index();
+      size_t index = it.current_index();
+      uint64_t offset = s.begin + index;
       auto e2 = (*it).get(rec);
-      if (e2) return line_error(offset, std::string("malformed JSON: ") + simdjson::error_message(e2));
+      if (e2) {
+        ALOPEX_ASSIGN_OR_RETURN(uint64_t line, line_at(index));
+        return line_error(line, offset,
+                          std::string("malformed JSON: ") + simdjson::error_message(e2) +
+                              (on_rejected ? CannotSkipNote(format_) : ""));
+      }
       if (!add_record(rec)) {
-        if (options_.ignore_errors) continue;
-        return Status::ConversionError(line_error(offset, why).message());
+        if (options_.ignore_errors && !on_rejected) continue;
+        ALOPEX_ASSIGN_OR_RETURN(uint64_t line, line_at(index));
+        Status error = Status::ConversionError(line_error(line, offset, why).message());
+        if (!on_rejected) return error;
+        on_rejected(line, error, RawExcerpt(simdjson::minify(rec)));
+        continue;
       }
       if (++row == kBatchSize) ALOPEX_RETURN_IF_ERROR(flush());
     }

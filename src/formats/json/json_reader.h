@@ -4,9 +4,11 @@
 // become columns, objects STRUCTs, arrays LISTs, numbers BIGINT or DOUBLE.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -34,6 +36,17 @@ struct JsonReadOptions {
   bool infer_dates = true;
   // Skip records that do not parse or convert instead of failing.
   bool ignore_errors = false;
+  // When set, a line of newline-delimited JSON that does not parse, is not an
+  // object (when records are objects) or does not convert to the columns is
+  // skipped and reported here instead of failing the read: its 1-based line
+  // in the file, the error (naming file, line and byte offset) and the line's
+  // text, shortened to about 200 bytes and made valid UTF-8. Called from
+  // several threads at once when splits are read concurrently. Such lines are
+  // left out of schema inference. In a JSON array or values spanning lines a
+  // record that parses but is not an object or does not convert is reported
+  // too (with line 0 in an array: its line is not known), but a syntax error
+  // cannot be skipped there and stays an error.
+  std::function<void(uint64_t line, const Status& error, std::string_view raw_text)> on_rejected_record;
   // The name errors use; the path when empty.
   std::string filename;
   // Approximate bytes per split (newline-delimited files only; others are one split).
@@ -63,7 +76,8 @@ class JsonReader {
   size_t num_splits() const { return splits_.size(); }
   // Batches of at most kBatchSize rows of the `projection` columns (indexes into
   // column_names(); empty means all). A line that does not parse fails with
-  // "file.json: line 3 (byte offset 128): malformed JSON: ...".
+  // "file.json: line 3 (byte offset 128): malformed JSON: ..." unless
+  // on_rejected_record (or ignore_errors) skips it.
   Status ReadSplit(size_t i, const std::vector<int>& projection, const BatchSink& sink);
   Status ReadAll(const std::vector<int>& projection, const BatchSink& sink);
 
@@ -76,7 +90,11 @@ class JsonReader {
   JsonReader();
   Status DetectAndInfer();
   Status PlanSplits();
+  Status PlanLineSplits();
   Result<uint64_t> LineAt(uint64_t offset);
+  // The line of split `i`'s first byte: summed from the splits read so far,
+  // else counted from the start of the file.
+  Result<uint64_t> SplitFirstLine(size_t i);
 
   std::string path_;
   std::string display_name_;
@@ -89,6 +107,7 @@ class JsonReader {
   std::vector<std::string> names_;
   std::vector<LogicalType> types_;
   std::vector<Split> splits_;
+  std::unique_ptr<std::atomic<int64_t>[]> split_lines_;  // newlines per split once read, else -1
 };
 
 }  // namespace alopex

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <thread>
 
 #include "common/cast.h"
@@ -187,6 +190,223 @@ TEST(JsonReaderTest, ManySplitsMatchSequential) {
   Rows combined;
   for (auto& p : parts) combined.insert(combined.end(), p.begin(), p.end());
   EXPECT_EQ(combined, expected);
+}
+
+// What on_rejected_record reported; it may be called from several threads.
+struct Rejects {
+  struct Entry {
+    uint64_t line;
+    Status error;
+    std::string raw;
+  };
+  std::mutex mu;
+  std::vector<Entry> entries;
+  void Attach(JsonReadOptions* o) {
+    o->on_rejected_record = [this](uint64_t line, const Status& error, std::string_view raw) {
+      std::lock_guard<std::mutex> lock(mu);
+      entries.push_back({line, error, std::string(raw)});
+    };
+  }
+  std::vector<uint64_t> Lines() {
+    std::vector<uint64_t> out;
+    for (const auto& e : entries) out.push_back(e.line);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+};
+
+TEST(JsonReaderTest, RejectedLinesAreSkippedAndReported) {
+  std::string long_bad = "{\"id\": 9, \"v\": \"" + std::string(300, 'x');  // no closing quote
+  std::string text =
+      "{\"id\": 1, \"v\": \"a\"}\n"
+      "{\"id\": 2, \"v\":\n"
+      "\n"
+      "  42  \n"
+      "{\"id\": 3, \"v\": \"c\"}\r\n" +
+      long_bad + "\n" +
+      "{\"id\": 4, \"v\": \"\xff\xfe\"}\n"
+      "{\"id\": 5, \"v\": \"e\"}";
+  JsonReadOptions o;
+  o.filename = "r.json";
+  Rejects rejects;
+  rejects.Attach(&o);
+  auto r = Open(Put("rejects.json", text), o);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->format(), JsonFormat::kNewlineDelimited);
+  // The non-object line is left out of inference: the records stay objects.
+  EXPECT_EQ(r->column_names(), S({"id", "v"}));
+  EXPECT_EQ(ReadAll(r.get()), Rows({{"1", "a"}, {"3", "c"}, {"5", "e"}}));
+  ASSERT_EQ(rejects.entries.size(), 4u);
+  auto& bad = rejects.entries[0];
+  EXPECT_EQ(bad.line, 2u);
+  EXPECT_EQ(bad.error.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.error.message().rfind("r.json: line 2 (byte offset 20): malformed JSON: ", 0), 0u)
+      << bad.error.message();
+  EXPECT_EQ(bad.raw, "{\"id\": 2, \"v\":");
+  auto& scalar = rejects.entries[1];
+  EXPECT_EQ(scalar.line, 4u);
+  EXPECT_EQ(scalar.error.code(), StatusCode::kConversionError);
+  EXPECT_NE(scalar.error.message().find("r.json: line 4 (byte offset 36): expected a JSON object, found a number"),
+            std::string::npos)
+      << scalar.error.message();
+  EXPECT_EQ(scalar.raw, "42");
+  auto& cut = rejects.entries[2];
+  EXPECT_EQ(cut.line, 6u);
+  EXPECT_EQ(cut.raw, long_bad.substr(0, 200) + "...");
+  // Bytes that are not UTF-8 do not reach the report.
+  auto& utf8 = rejects.entries[3];
+  EXPECT_EQ(utf8.line, 7u);
+  EXPECT_EQ(utf8.raw, "{\"id\": 4, \"v\": \"??\"}");
+
+  // Without the callback the first bad line fails the read, as before.
+  JsonReadOptions plain;
+  plain.filename = "r.json";
+  Status st = ReadError(Put("rejects.json", text), plain);
+  EXPECT_EQ(st.message().rfind("r.json: line 2 (byte offset 20): malformed JSON: ", 0), 0u) << st.message();
+}
+
+TEST(JsonReaderTest, RejectedRecordThatDoesNotConvert) {
+  std::string text;
+  for (int i = 0; i < 10; i++) text += "{\"a\": " + std::to_string(i) + "}\n";
+  text += "{\"a\": \"oops\"}\n{\"a\": 10}\n";
+  JsonReadOptions o;
+  o.sample_size = 5;
+  o.filename = "f.json";
+  Rejects rejects;
+  rejects.Attach(&o);
+  auto r = Open(Put("mismatch_rejected.ndjson", text), o);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(ReadAll(r.get()).size(), 11u);
+  ASSERT_EQ(rejects.entries.size(), 1u);
+  EXPECT_EQ(rejects.entries[0].line, 11u);
+  EXPECT_EQ(rejects.entries[0].error.code(), StatusCode::kConversionError);
+  EXPECT_NE(rejects.entries[0].error.message().find("column \"a\": could not convert \"oops\" to BIGINT"),
+            std::string::npos);
+  EXPECT_EQ(rejects.entries[0].raw, "{\"a\": \"oops\"}");
+}
+
+TEST(JsonReaderTest, BadFirstLineIsRejectedWhenSkipping) {
+  std::string text = "{\"id\": 1, \"v\"\n{\"id\": 2}\n{\"id\": 3}\n";
+  JsonReadOptions o;
+  Rejects rejects;
+  rejects.Attach(&o);
+  auto r = Open(Put("badfirst.json", text), o);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->format(), JsonFormat::kNewlineDelimited);
+  EXPECT_EQ(ReadAll(r.get()), Rows({{"2"}, {"3"}}));
+  EXPECT_EQ(rejects.Lines(), std::vector<uint64_t>({1}));
+  // Pretty-printed records are still read whole.
+  Rejects none;
+  JsonReadOptions p;
+  none.Attach(&p);
+  auto pretty = Open(Put("pretty_skip.json", "{\n  \"a\": 1\n}\n{\n  \"a\": 2\n}\n"), p);
+  ASSERT_TRUE(pretty);
+  EXPECT_EQ(pretty->format(), JsonFormat::kUnstructured);
+  EXPECT_EQ(ReadAll(pretty.get()), Rows({{"1"}, {"2"}}));
+  EXPECT_TRUE(none.entries.empty());
+}
+
+TEST(JsonReaderTest, RejectedLinesKeepTheirLineAcrossSplits) {
+  // Every 997th line is bad; splits read out of order and concurrently must
+  // still report the line in the file and its byte offset.
+  std::string text;
+  std::vector<uint64_t> bad_lines;
+  std::vector<uint64_t> bad_offsets;
+  for (int i = 1; i <= 20000; i++) {
+    if (i % 997 == 0) {
+      bad_lines.push_back(uint64_t(i));
+      bad_offsets.push_back(text.size());
+      text += "{\"id\": " + std::to_string(i) + ", \"s\": }\n";
+    } else {
+      text += "{\"id\": " + std::to_string(i) + ", \"s\": \"v" + std::to_string(i % 97) + "\"}\n";
+    }
+  }
+  std::string path = Put("split_rejects.ndjson", text);
+  for (bool reverse : {false, true}) {
+    JsonReadOptions o;
+    o.split_bytes = 8192;
+    o.filename = "s.json";
+    Rejects rejects;
+    rejects.Attach(&o);
+    auto r = Open(path, o);
+    ASSERT_TRUE(r);
+    ASSERT_GT(r->num_splits(), 20u);
+    std::atomic<size_t> rows{0};
+    std::vector<std::thread> threads;
+    size_t n = r->num_splits();
+    for (size_t t = 0; t < 3; t++) {
+      threads.emplace_back([&, t] {
+        for (size_t k = t; k < n; k += 3) {
+          size_t i = reverse ? n - 1 - k : k;
+          Status st = r->ReadSplit(i, {}, [&](Batch&& b) {
+            rows += b.num_rows;
+            return Status::OK();
+          });
+          EXPECT_TRUE(st.ok()) << st.ToString();
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(rows.load(), 20000u - bad_lines.size());
+    EXPECT_EQ(rejects.Lines(), bad_lines);
+    for (const auto& e : rejects.entries) {
+      size_t k = size_t(std::find(bad_lines.begin(), bad_lines.end(), e.line) - bad_lines.begin());
+      ASSERT_LT(k, bad_offsets.size());
+      std::string want = "s.json: line " + std::to_string(e.line) + " (byte offset " + std::to_string(bad_offsets[k]) +
+                         "): malformed JSON: ";
+      EXPECT_EQ(e.error.message().rfind(want, 0), 0u) << e.error.message();
+      EXPECT_EQ(e.raw, "{\"id\": " + std::to_string(e.line) + ", \"s\": }");
+    }
+  }
+  // Without the callback a split names the same line (columns given: the
+  // sample would fail the open on the first bad line).
+  JsonReadOptions o;
+  o.split_bytes = 8192;
+  o.filename = "s.json";
+  o.columns = {{"id", TypeId::kBigInt}, {"s", TypeId::kVarchar}};
+  auto r = Open(path, o);
+  ASSERT_TRUE(r);
+  Status st = r->ReadSplit(r->num_splits() - 1, {}, [](Batch&&) { return Status::OK(); });
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.message().rfind("s.json: line " + std::to_string(bad_lines.back()) + " (byte offset " +
+                                   std::to_string(bad_offsets.back()) + ")",
+                               0),
+            0u)
+      << st.message();
+}
+
+TEST(JsonReaderTest, SyntaxErrorInAnArrayCannotBeSkipped) {
+  std::string text = "[\n{\"a\": 1},\n{\"a\": ,\n{\"a\": 3}\n]\n";
+  JsonReadOptions o;
+  o.filename = "arr.json";
+  o.format = JsonFormat::kArray;
+  Rejects rejects;
+  rejects.Attach(&o);
+  Status st = ReadError(Put("bad_array.json", text), o);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.message().rfind("arr.json: malformed JSON: ", 0), 0u) << st.message();
+  EXPECT_NE(st.message().find("a syntax error inside a JSON array cannot be skipped"), std::string::npos)
+      << st.message();
+  // Also when the columns are given and the file is first parsed by the read.
+  o.columns = {{"a", TypeId::kBigInt}};
+  st = ReadError(Put("bad_array.json", text), o);
+  EXPECT_NE(st.message().find("a syntax error inside a JSON array cannot be skipped"), std::string::npos)
+      << st.message();
+  EXPECT_TRUE(rejects.entries.empty());
+
+  // An element that parses but is not a record is skipped; its line is unknown.
+  JsonReadOptions ok;
+  Rejects elements;
+  elements.Attach(&ok);
+  auto r = Open(Put("array_scalar.json", "[{\"a\": 1}, 7, {\"a\": 3}]"), ok);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(ReadAll(r.get()), Rows({{"1"}, {"3"}}));
+  ASSERT_EQ(elements.entries.size(), 1u);
+  EXPECT_EQ(elements.entries[0].line, 0u);
+  EXPECT_NE(elements.entries[0].error.message().find("array element 2: expected a JSON object, found a number"),
+            std::string::npos)
+      << elements.entries[0].error.message();
+  EXPECT_EQ(elements.entries[0].raw, "7");
 }
 
 TEST(JsonWriterTest, RoundTripLinesAndArray) {

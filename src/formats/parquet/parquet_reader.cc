@@ -455,9 +455,6 @@ Result<bool> ParquetReader::BloomMayContain(int row_group, int leaf, const Value
   return f.MayContain(XxHash64(bytes->data(), bytes->size()));
 }
 
-namespace {
-
-// Whether a chunk with [min, max] and `nulls` may hold a row matching `p`.
 bool StatsMayMatch(const ColumnPredicate& p, const ParquetReader::ChunkStatistics& s, int64_t num_values) {
   using Op = ColumnPredicate::Op;
   if (p.op == Op::kIsNull) return !(s.null_count && *s.null_count == 0);
@@ -490,7 +487,6 @@ bool StatsMayMatch(const ColumnPredicate& p, const ParquetReader::ChunkStatistic
   }
 }
 
-}  // namespace
 
 std::vector<int> ParquetReader::SelectRowGroups(const ParquetReadOptions& options) {
   std::vector<int> out;

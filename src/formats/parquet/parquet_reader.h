@@ -112,6 +112,10 @@ class ParquetReader {
 // DuckDB's columns) and parquet_schema(path) (one row per schema element).
 Result<std::vector<Batch>> ParquetMetadataRows(const std::string& path, FileSystem* fs = nullptr);
 Result<std::vector<Batch>> ParquetSchemaRows(const std::string& path, FileSystem* fs = nullptr);
+// Whether a chunk (or file) with these statistics over `num_values` values
+// (-1 = unknown) may hold a row matching `p`.
+bool StatsMayMatch(const ColumnPredicate& p, const ParquetReader::ChunkStatistics& s, int64_t num_values);
+
 std::vector<std::pair<std::string, LogicalType>> ParquetMetadataColumns();
 std::vector<std::pair<std::string, LogicalType>> ParquetSchemaColumns();
 

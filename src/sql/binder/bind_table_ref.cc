@@ -106,12 +106,6 @@ Result<BoundQuery> Binder::BindBaseTable(const sql::TableRef& ref, Scope* scope,
   ALOPEX_ASSIGN_OR_RETURN(auto table, std::move(found));
   auto scan = std::make_unique<PlanNode>(PlanKind::kTableScan);
   scan->table = table;
-  auto cols = table->columns();
-  for (size_t i = 0; i < cols.size(); i++) {
-    scan->column_ids.push_back(int(i));
-    scan->types.push_back(cols[i].type);
-    scan->names.push_back(cols[i].name);
-  }
   if (ref.version_as_of) {
     Scope none;
     ExprBinder eb(*this, none);
@@ -134,6 +128,15 @@ Result<BoundQuery> Binder::BindBaseTable(const sql::TableRef& ref, Scope* scope,
     auto version = table->VersionAsOfTimestamp(ts->GetInt64());
     if (!version.ok()) return version.status().WithContext(table->qualified_name() + ": ");
     scan->version = *version;
+  }
+  // The columns as of the version read (a later ALTER may have changed them).
+  auto snap = table->Snapshot(scan->version);
+  if (!snap.ok()) return snap.status();
+  std::vector<ColumnDef> cols = (*snap)->columns;
+  for (size_t i = 0; i < cols.size(); i++) {
+    scan->column_ids.push_back(int(i));
+    scan->types.push_back(cols[i].type);
+    scan->names.push_back(cols[i].name);
   }
   BoundQuery q;
   q.names = scan->names;

@@ -27,28 +27,6 @@ BinderContext MakeContext(Session& s, const std::vector<Value>& params, const st
   return c;
 }
 
-// Option values are constants; a bare flag (HEADER) is TRUE.
-Result<std::vector<std::pair<std::string, Value>>> OptionValues(const std::vector<sql::Option>& options, Binder& binder,
-                                                                const std::string& statement) {
-  std::vector<std::pair<std::string, Value>> out;
-  Scope none;
-  ExprBinder constants(binder, none);
-  for (const auto& opt : options) {
-    Value v = Value::Boolean(true);
-    if (opt.value) {
-      auto e = constants.Bind(*opt.value);
-      if (!e.ok()) return e.status().WithContext(statement + ": option \"" + opt.name + "\": ");
-      ALOPEX_ASSIGN_OR_RETURN(BoundExprPtr folded, binder.FoldConstants(std::move(*e)));
-      if (!folded->IsConstant())
-        return Status::InvalidArgument(statement + ": option \"" + opt.name + "\" must be a constant" +
-                                       binder.Where(opt.location));
-      v = folded->value;
-    }
-    out.emplace_back(opt.name, std::move(v));
-  }
-  return out;
-}
-
 // Binds partition_filter over the partition columns.
 PartitionFilterBinder MakePartitionFilterBinder(Session& s, const std::vector<Value>& params, std::string text) {
   return [&s, &params, text](const std::vector<std::string>& names,
@@ -122,6 +100,28 @@ Result<std::vector<ImportColumnSpec>> ColumnSpecs(const sql::CopyFromStatement& 
 }
 
 }  // namespace
+
+Result<std::vector<std::pair<std::string, Value>>> OptionValues(const std::vector<sql::Option>& options, Binder& binder,
+                                                                const std::string& statement) {
+  std::vector<std::pair<std::string, Value>> out;
+  Scope none;
+  ExprBinder constants(binder, none);
+  for (const auto& opt : options) {
+    Value v = Value::Boolean(true);
+    if (opt.value) {
+      auto e = constants.Bind(*opt.value);
+      if (!e.ok()) return e.status().WithContext(statement + ": option \"" + opt.name + "\": ");
+      ALOPEX_ASSIGN_OR_RETURN(BoundExprPtr folded, binder.FoldConstants(std::move(*e)));
+      if (!folded->IsConstant())
+        return Status::InvalidArgument(statement + ": option \"" + opt.name + "\" must be a constant" +
+                                       binder.Where(opt.location));
+      v = folded->value;
+    }
+    out.emplace_back(opt.name, std::move(v));
+  }
+  return out;
+}
+
 
 Result<StatementResult> RunCopyFrom(const sql::CopyFromStatement& st, Session& s, const std::vector<Value>& params) {
   Binder binder(MakeContext(s, params, st.text));

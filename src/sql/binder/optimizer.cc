@@ -244,14 +244,21 @@ void PruneColumns(PlanNode& root) { Prune(root, std::vector<bool>(root.types.siz
 
 void PushFiltersIntoSources(PlanNode& node) {
   for (auto& c : node.children) PushFiltersIntoSources(*c);
-  if (node.kind != PlanKind::kFilter || node.children[0]->kind != PlanKind::kTableFunction) return;
+  if (node.kind != PlanKind::kFilter) return;
+  PlanNode& child = *node.children[0];
+  if (child.kind != PlanKind::kTableFunction && child.kind != PlanKind::kTableScan) return;
   std::vector<const BoundExpr*> conjuncts;
   if (node.condition->kind == BoundExprKind::kAnd) {
     for (const auto& c : node.condition->children) conjuncts.push_back(c.get());
   } else {
     conjuncts.push_back(node.condition.get());
   }
-  node.children[0]->source->SetFilters(conjuncts);
+  if (child.kind == PlanKind::kTableFunction) {
+    child.source->SetFilters(conjuncts);
+    return;
+  }
+  child.pushed_filters.clear();
+  for (const BoundExpr* c : conjuncts) child.pushed_filters.push_back(c->Copy());
 }
 
 namespace {

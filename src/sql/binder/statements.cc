@@ -10,6 +10,7 @@
 #include "sql/binder/expr_binder.h"
 #include "sql/binder/optimizer.h"
 #include "storage/table.h"
+#include "storage/table_scan.h"
 #include "storage/table_store.h"
 
 namespace alopex {
@@ -47,6 +48,9 @@ Settings::Settings() {
   defaults_["alopex.import_memory_limit"] = Value::Varchar("4GB");
   defaults_["alopex.import_spill_threshold"] = Value::Varchar("2GB");
   defaults_["timezone"] = Value::Varchar("UTC");
+  // VACUUM refuses a RETAIN shorter than the table's deleted-file retention
+  // (files a concurrent writer is about to commit may be that young).
+  defaults_["alopex.vacuum_retention_check"] = Value::Boolean(true);
 }
 
 Status Settings::Set(const std::string& raw, const Value& value) {
@@ -65,6 +69,12 @@ Status Settings::Set(const std::string& raw, const Value& value) {
     auto v = CastValue(value, TypeId::kBigInt);
     if (!v.ok() || v->GetInt64() < 1 || v->GetInt64() > 1024)
       return Status::InvalidArgument("setting \"threads\" needs a whole number between 1 and 1024, got " + value.ToString());
+    values_[name] = *v;
+    return Status::OK();
+  }
+  if (name == "alopex.vacuum_retention_check") {
+    auto v = CastValue(value, TypeId::kBoolean);
+    if (!v.ok()) return Status::InvalidArgument("setting \"" + raw + "\" needs true or false, got " + value.ToString());
     values_[name] = *v;
     return Status::OK();
   }
@@ -115,16 +125,8 @@ StatementResult MakeRowsResult(std::vector<std::string> names, std::vector<Logic
   return r;
 }
 
-namespace {
-
 StatementResult CountResult(int64_t n, std::string message) {
   auto r = MakeRowsResult({"Count"}, {LogicalType(TypeId::kBigInt)}, {{Value::BigInt(n)}});
-  r.message = std::move(message);
-  return r;
-}
-
-StatementResult MessageResult(std::string message) {
-  StatementResult r;
   r.message = std::move(message);
   return r;
 }
@@ -140,17 +142,6 @@ BinderContext MakeBinderContext(Session& s, const std::vector<Value>& params, co
   return c;
 }
 
-Result<StatementResult> RunQuery(BoundQuery q, Session& s) {
-  OptimizePlan(*q.plan);
-  ALOPEX_ASSIGN_OR_RETURN(auto data, ExecutePlan(*q.plan, s.exec));
-  StatementResult r;
-  r.names = std::move(q.names);
-  r.types = std::move(q.types);
-  r.data = std::move(data);
-  return r;
-}
-
-// Rows of `q` cast to `types` (for INSERT and CREATE TABLE AS).
 Result<std::vector<Batch>> Materialize(PlanPtr plan, Session& s) {
   OptimizePlan(*plan);
   ALOPEX_ASSIGN_OR_RETURN(auto data, ExecutePlan(*plan, s.exec));
@@ -164,6 +155,59 @@ PlanPtr Projection(PlanPtr child, std::vector<BoundExprPtr> exprs) {
   p->expressions = std::move(exprs);
   p->children.push_back(std::move(child));
   return p;
+}
+
+PlanPtr ScanAll(const std::shared_ptr<Table>& table, const TableSnapshot& snap, const std::string& alias, Scope* scope) {
+  auto scan = std::make_unique<PlanNode>(PlanKind::kTableScan);
+  scan->table = table;
+  scan->version = snap.version;
+  for (size_t i = 0; i < snap.columns.size(); i++) {
+    scan->column_ids.push_back(int(i));
+    scan->types.push_back(snap.columns[i].type);
+    scan->names.push_back(snap.columns[i].name);
+    scope->columns.push_back({LowerName(alias), snap.columns[i].name, snap.columns[i].type, false});
+  }
+  return scan;
+}
+
+Result<std::vector<int>> InsertTargets(const std::string& table, const std::vector<ColumnDef>& cols,
+                                       const std::vector<std::string>& names) {
+  std::vector<int> targets;
+  for (const auto& name : names) {
+    int idx = -1;
+    for (size_t c = 0; c < cols.size(); c++)
+      if (LowerName(cols[c].name) == LowerName(name)) idx = int(c);
+    if (idx < 0) {
+      std::vector<std::string> known;
+      for (const auto& c : cols) known.push_back(c.name);
+      std::string msg = "Table \"" + table + "\" does not have a column with name \"" + name + "\"";
+      std::string best = ClosestName(name, known);
+      if (!best.empty()) msg += "\nDid you mean \"" + best + "\"?";
+      return Status::BinderError(msg);
+    }
+    if (std::find(targets.begin(), targets.end(), idx) != targets.end())
+      return Status::BinderError("column \"" + name + "\" is named twice in INSERT");
+    targets.push_back(idx);
+  }
+  return targets;
+}
+
+namespace {
+
+StatementResult MessageResult(std::string message) {
+  StatementResult r;
+  r.message = std::move(message);
+  return r;
+}
+
+Result<StatementResult> RunQuery(BoundQuery q, Session& s) {
+  OptimizePlan(*q.plan);
+  ALOPEX_ASSIGN_OR_RETURN(auto data, ExecutePlan(*q.plan, s.exec));
+  StatementResult r;
+  r.names = std::move(q.names);
+  r.types = std::move(q.types);
+  r.data = std::move(data);
+  return r;
 }
 
 Result<std::vector<ColumnDef>> BindColumnDefs(const std::vector<sql::ColumnDefinition>& defs, Binder& binder) {
@@ -199,20 +243,7 @@ Result<StatementResult> RunInsert(const sql::InsertStatement& st, Session& s, co
   if (st.columns.empty()) {
     for (size_t i = 0; i < cols.size(); i++) targets.push_back(int(i));
   } else {
-    for (const auto& name : st.columns) {
-      int idx = table->ColumnIndex(name);
-      if (idx < 0) {
-        std::vector<std::string> names;
-        for (const auto& c : cols) names.push_back(c.name);
-        std::string msg = "Table \"" + table->name() + "\" does not have a column with name \"" + name + "\"";
-        std::string best = ClosestName(name, names);
-        if (!best.empty()) msg += "\nDid you mean \"" + best + "\"?";
-        return Status::BinderError(msg);
-      }
-      if (std::find(targets.begin(), targets.end(), idx) != targets.end())
-        return Status::BinderError("column \"" + name + "\" is named twice in INSERT");
-      targets.push_back(idx);
-    }
+    ALOPEX_ASSIGN_OR_RETURN(targets, InsertTargets(table->name(), cols, st.columns));
   }
   PlanPtr plan;
   std::vector<LogicalType> src_types;
@@ -267,24 +298,10 @@ Result<StatementResult> RunInsert(const sql::InsertStatement& st, Session& s, co
   return CountResult(n, "INSERT " + std::to_string(n));
 }
 
-// Plans a scan of every column of `table` at `snapshot` with the table's name in scope.
-PlanPtr ScanAll(const std::shared_ptr<Table>& table, const TableSnapshot& snap, const std::string& alias, Scope* scope) {
-  auto scan = std::make_unique<PlanNode>(PlanKind::kTableScan);
-  scan->table = table;
-  scan->version = snap.version;
-  for (size_t i = 0; i < snap.columns.size(); i++) {
-    scan->column_ids.push_back(int(i));
-    scan->types.push_back(snap.columns[i].type);
-    scan->names.push_back(snap.columns[i].name);
-    scope->columns.push_back({LowerName(alias), snap.columns[i].name, snap.columns[i].type, false});
-  }
-  return scan;
-}
-
 Result<StatementResult> RunUpdate(const sql::UpdateStatement& st, Session& s, const std::vector<Value>& params) {
+  if (st.from) return RunUpdateFrom(st, s, params);
   Binder binder(MakeBinderContext(s, params, st.text));
   ALOPEX_ASSIGN_OR_RETURN(auto table, binder.LookupTable(st.table, st.location));
-  if (st.from) return Status::NotImplemented("UPDATE ... FROM is not supported; use MERGE INTO or a subquery in SET");
   ALOPEX_ASSIGN_OR_RETURN(auto snap, table->Snapshot());
   Scope scope;
   PlanPtr plan = ScanAll(table, *snap, st.alias.empty() ? table->name() : st.alias, &scope);
@@ -328,34 +345,56 @@ Result<StatementResult> RunUpdate(const sql::UpdateStatement& st, Session& s, co
 }
 
 Result<StatementResult> RunDelete(const sql::DeleteStatement& st, Session& s, const std::vector<Value>& params) {
+  if (st.using_table) return RunDeleteUsing(st, s, params);
   Binder binder(MakeBinderContext(s, params, st.text));
   ALOPEX_ASSIGN_OR_RETURN(auto table, binder.LookupTable(st.table, st.location));
-  if (st.using_table) return Status::NotImplemented("DELETE ... USING is not supported; use WHERE ... IN (SELECT ...)");
   ALOPEX_ASSIGN_OR_RETURN(auto snap, table->Snapshot());
   std::vector<Batch> keep;
+  int64_t n = 0;
   if (st.where) {
     Scope scope;
     PlanPtr plan = ScanAll(table, *snap, st.alias.empty() ? table->name() : st.alias, &scope);
     ExprBinder eb(binder, scope);
     ALOPEX_ASSIGN_OR_RETURN(BoundExprPtr cond, eb.Bind(*st.where));
     ALOPEX_ASSIGN_OR_RETURN(cond, binder.CastTo(std::move(cond), TypeId::kBoolean));
-    // Keep rows where the condition is not true (false or NULL).
+    // Every row with one more column: whether the condition is true (deleted).
     auto is_true = std::make_unique<BoundExpr>(BoundExprKind::kCase, LogicalType(TypeId::kBoolean));
     is_true->children.push_back(std::move(cond));
-    is_true->children.push_back(MakeConstant(Value::Boolean(false)));
     is_true->children.push_back(MakeConstant(Value::Boolean(true)));
-    auto f = std::make_unique<PlanNode>(PlanKind::kFilter);
-    f->types = plan->types;
-    f->names = plan->names;
-    f->condition = std::move(is_true);
-    f->children.push_back(std::move(plan));
-    auto batches = Materialize(std::move(f), s);
+    is_true->children.push_back(MakeConstant(Value::Boolean(false)));
+    std::vector<BoundExprPtr> exprs;
+    for (size_t c = 0; c < snap->columns.size(); c++) exprs.push_back(MakeColumnRef(int(c), snap->columns[c].type));
+    exprs.push_back(std::move(is_true));
+    auto batches = Materialize(Projection(std::move(plan), std::move(exprs)), s);
     if (!batches.ok()) return batches.status().WithContext("DELETE FROM " + table->name() + ": ");
-    keep = std::move(*batches);
+    for (auto& b : *batches) {
+      const uint8_t* flag = b.columns.back().data<uint8_t>();
+      std::vector<uint32_t> sel;
+      for (size_t r = 0; r < b.num_rows; r++)
+        if (!flag[r]) sel.push_back(uint32_t(r));
+      n += int64_t(b.num_rows - sel.size());
+      b.columns.pop_back();
+      if (sel.size() == b.num_rows) {
+        keep.push_back(std::move(b));
+        continue;
+      }
+      Batch kept;
+      kept.num_rows = sel.size();
+      for (const auto& col : b.columns) {
+        Column g(col.type(), sel.size());
+        g.Gather(col, sel.data(), sel.size());
+        kept.columns.push_back(std::move(g));
+      }
+      keep.push_back(std::move(kept));
+    }
+  } else {
+    ALOPEX_ASSIGN_OR_RETURN(auto scan, TableScan::Make(snap, {}));
+    for (size_t m = 0; m < scan->num_morsels(); m++)
+      ALOPEX_RETURN_IF_ERROR(scan->Read(m, [&](Batch&& b) {
+        n += int64_t(b.num_rows);
+        return Status::OK();
+      }));
   }
-  size_t kept = 0;
-  for (const auto& b : keep) kept += b.num_rows;
-  int64_t n = int64_t(snap->num_rows - kept);
   ALOPEX_RETURN_IF_ERROR(table->Replace(*snap, std::move(keep), "DELETE"));
   return CountResult(n, "DELETE " + std::to_string(n));
 }
@@ -366,8 +405,7 @@ Result<StatementResult> RunCreateTable(const sql::CreateTableStatement& st, Sess
   if (!s.catalog->SchemaExists(schema)) return Status::NotFound("Schema with name \"" + schema + "\" does not exist");
   if (st.if_not_exists && (s.catalog->GetTable(schema, name) || s.catalog->GetView(schema, name)))
     return MessageResult("CREATE TABLE");
-  if (!st.location_path.empty())
-    return Status::NotImplemented("CREATE TABLE ... LOCATION needs Delta storage, which this build does not have yet");
+  ALOPEX_ASSIGN_OR_RETURN(TableLayout layout, BindTableLayout(st, binder));
   if (st.as_select) {
     ALOPEX_ASSIGN_OR_RETURN(BoundQuery q, binder.BindQuery(*st.as_select));
     std::vector<ColumnDef> cols;
@@ -385,8 +423,9 @@ Result<StatementResult> RunCreateTable(const sql::CreateTableStatement& st, Sess
     auto table = std::make_shared<Table>(schema, name, cols);
     int64_t n = 0;
     for (const auto& b : batches) n += int64_t(b.num_rows);
+    ALOPEX_RETURN_IF_ERROR(CheckPartitionColumns(layout, cols));
     ALOPEX_RETURN_IF_ERROR(table->Append(std::move(batches)));
-    ALOPEX_RETURN_IF_ERROR(s.catalog->CreateTable(table, st.if_not_exists, st.or_replace));
+    ALOPEX_RETURN_IF_ERROR(s.catalog->CreateTable(table, st.if_not_exists, st.or_replace, layout));
     return CountResult(n, "CREATE TABLE");
   }
   ALOPEX_ASSIGN_OR_RETURN(auto cols, BindColumnDefs(st.columns, binder));
@@ -396,8 +435,9 @@ Result<StatementResult> RunCreateTable(const sql::CreateTableStatement& st, Sess
       if (LowerName(c.name) == LowerName(pk)) c.not_null = found = true;
     if (!found) return Status::BinderError("PRIMARY KEY column \"" + pk + "\" is not a column of the table");
   }
+  ALOPEX_RETURN_IF_ERROR(CheckPartitionColumns(layout, cols));
   auto table = std::make_shared<Table>(schema, name, std::move(cols));
-  ALOPEX_RETURN_IF_ERROR(s.catalog->CreateTable(table, st.if_not_exists, st.or_replace));
+  ALOPEX_RETURN_IF_ERROR(s.catalog->CreateTable(table, st.if_not_exists, st.or_replace, layout));
   return MessageResult("CREATE TABLE");
 }
 
@@ -432,8 +472,11 @@ Result<StatementResult> RunAlter(const sql::AlterTableStatement& st, Session& s,
       ALOPEX_RETURN_IF_ERROR(s.catalog->RenameTable(schema, name, st.new_name));
       return MessageResult("ALTER TABLE");
     }
-    case sql::AlterAction::kSetProperties:
-      return Status::NotImplemented("ALTER TABLE ... SET (...) needs Delta storage, which this build does not have yet");
+    case sql::AlterAction::kSetProperties: {
+      ALOPEX_ASSIGN_OR_RETURN(auto props, TableProperties(st.properties, binder, "ALTER TABLE"));
+      ALOPEX_RETURN_IF_ERROR(table->SetProperties(props));
+      return MessageResult("ALTER TABLE");
+    }
     case sql::AlterAction::kAlterColumnType:
       return Status::NotImplemented("ALTER COLUMN ... TYPE is not supported; add a new column and UPDATE it");
   }
@@ -648,10 +691,13 @@ Result<StatementResult> ExecuteStatement(const sql::Statement& stmt, Session& s,
     case sql::StatementKind::kCopyInto:
       return RunCopyInto(static_cast<const sql::CopyIntoStatement&>(stmt), s, params);
     case sql::StatementKind::kMerge:
+      return RunMerge(static_cast<const sql::MergeStatement&>(stmt), s, params);
     case sql::StatementKind::kRestore:
+      return RunRestore(static_cast<const sql::RestoreStatement&>(stmt), s, params);
     case sql::StatementKind::kVacuum:
+      return RunVacuum(static_cast<const sql::VacuumStatement&>(stmt), s, params);
     case sql::StatementKind::kOptimize:
-      return Status::NotImplemented("this statement needs Delta storage, which this build does not have yet");
+      return RunOptimize(static_cast<const sql::OptimizeStatement&>(stmt), s, params);
     case sql::StatementKind::kCreateIndex:
       return Status::NotImplemented("CREATE INDEX needs vector indexes, which this build does not have yet");
   }

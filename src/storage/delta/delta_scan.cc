@@ -307,162 +307,282 @@ std::optional<JsonNode> StatsBoundToJson(const Value& v) {
 
 // ---------------------------------------------------------------- scan
 
-Status ScanSnapshot(const DeltaSnapshot& snapshot, const std::vector<std::string>& columns,
-                    const std::function<Status(Batch&&)>& sink, FileSystem* fs) {
-  const std::string& root = snapshot.table_path;
-  const std::string where = "Delta table " + root + ", version " + std::to_string(snapshot.version);
-  if (!fs) {
-    ALOPEX_ASSIGN_OR_RETURN(fs, FileSystem::ForPath(root));
+namespace {
+
+// A stats bound (JSON) as a value of `type`; nullopt when it cannot be read.
+std::optional<Value> StatsBound(const JsonNode& j, const LogicalType& type) {
+  Value v;
+  if (j.is_number()) {
+    v = j.is_integer() ? Value::BigInt(j.int_value()) : Value::Double(j.double_value());
+  } else if (j.is_string()) {
+    v = Value::Varchar(j.str());
+  } else if (j.is_bool()) {
+    v = Value::Boolean(j.bool_value());
+  } else {
+    return std::nullopt;
   }
+  auto cast = CastValue(v, type);
+  if (!cast.ok() || cast->is_null()) return std::nullopt;
+  return std::move(*cast);
+}
+
+const JsonNode* FindMember(const JsonNode* o, const std::string& key) {
+  return o && o->is_object() ? o->Find(key) : nullptr;
+}
+
+}  // namespace
+
+bool DataFileMayMatch(const DeltaSnapshot& snapshot, const AddFile& add, const std::vector<ColumnPredicate>& predicates) {
+  if (predicates.empty()) return true;
   const DeltaSchema& schema = snapshot.schema;
   const ColumnMappingMode mode = snapshot.column_mapping;
+  std::optional<JsonNode> stats;
+  int64_t num_records = -1;
+  if (add.stats) {
+    auto parsed = JsonNode::Parse(*add.stats);
+    if (parsed.ok() && parsed->is_object()) {
+      stats = std::move(*parsed);
+      if (auto n = stats->GetInt("numRecords")) num_records = *n;
+    }
+  }
+  for (const ColumnPredicate& p : predicates) {
+    int idx = schema.FieldIndex(p.column);
+    if (idx < 0) continue;
+    const DeltaField& f = schema.fields[size_t(idx)];
+    ParquetReader::ChunkStatistics cs;
+    bool is_partition = false;
+    for (const auto& pc : snapshot.partition_columns())
+      if (Lower(pc) == Lower(f.name)) is_partition = true;
+    if (is_partition) {
+      auto it = add.partition_values.find(f.PhysicalName(mode));
+      if (it == add.partition_values.end()) it = add.partition_values.find(f.name);
+      if (it == add.partition_values.end()) continue;
+      auto v = ParsePartitionValue(it->second, f);
+      if (!v.ok()) continue;
+      if (v->is_null()) {
+        cs.null_count = num_records >= 0 ? num_records : 1;
+        if (!StatsMayMatch(p, cs, num_records >= 0 ? num_records : 1)) return false;
+        continue;
+      }
+      cs.min = *v;
+      cs.max = *v;
+      cs.null_count = 0;
+      if (!StatsMayMatch(p, cs, num_records)) return false;
+      continue;
+    }
+    if (!stats || f.type.IsNested() || f.type.id() == TypeId::kVector) continue;
+    const std::string physical = f.PhysicalName(mode);
+    if (const JsonNode* n = FindMember(stats->Find("nullCount"), physical); n && n->is_number())
+      cs.null_count = n->int_value();
+    if (const JsonNode* lo = FindMember(stats->Find("minValues"), physical)) cs.min = StatsBound(*lo, f.type);
+    if (const JsonNode* hi = FindMember(stats->Find("maxValues"), physical)) {
+      cs.max = StatsBound(*hi, f.type);
+      // Writers cut long strings (a cut max is no bound) and timestamps to
+      // milliseconds (the true max may lie up to 999 µs above).
+      if (cs.max && f.type.id() == TypeId::kVarchar && hi->str().size() >= kStatsStringPrefix) cs.max.reset();
+      if (cs.max && (f.type.id() == TypeId::kTimestamp || f.type.id() == TypeId::kTimestampTz))
+        cs.max = f.type.id() == TypeId::kTimestamp ? Value::Timestamp(cs.max->GetInt64() + 999)
+                                                   : Value::TimestampTz(cs.max->GetInt64() + 999);
+    }
+    if (!cs.min || !cs.max) cs.min.reset(), cs.max.reset();
+    if (!StatsMayMatch(p, cs, num_records)) return false;
+  }
+  return true;
+}
 
-  // The projection as schema fields.
-  std::vector<int> fields;
+Result<DeltaFileScan> DeltaFileScan::Make(std::shared_ptr<const DeltaSnapshot> snapshot,
+                                          const std::vector<std::string>& columns,
+                                          const std::vector<ColumnPredicate>& predicates, FileSystem* fs) {
+  DeltaFileScan scan;
+  const DeltaSnapshot& snap = *snapshot;
+  scan.where_ = "Delta table " + snap.table_path + ", version " + std::to_string(snap.version);
+  if (!fs) {
+    ALOPEX_ASSIGN_OR_RETURN(fs, FileSystem::ForPath(snap.table_path));
+  }
+  scan.fs_ = fs;
+  const DeltaSchema& schema = snap.schema;
   if (columns.empty()) {
-    for (size_t i = 0; i < schema.fields.size(); i++) fields.push_back(int(i));
+    for (size_t i = 0; i < schema.fields.size(); i++) scan.fields_.push_back(int(i));
   } else {
     for (const auto& c : columns) {
       int idx = schema.FieldIndex(c);
-      if (idx < 0) return Status::BinderError(where + ": column '" + c + "' does not exist");
-      fields.push_back(idx);
+      if (idx < 0) return Status::BinderError(scan.where_ + ": column '" + c + "' does not exist");
+      scan.fields_.push_back(idx);
     }
   }
-  std::vector<bool> is_partition(fields.size(), false);
-  for (size_t i = 0; i < fields.size(); i++) {
-    const std::string l = Lower(schema.fields[size_t(fields[i])].name);
-    for (const auto& p : snapshot.partition_columns())
-      if (Lower(p) == l) is_partition[i] = true;
+  auto partition = [&](const std::string& name) {
+    for (const auto& p : snap.partition_columns())
+      if (Lower(p) == Lower(name)) return true;
+    return false;
+  };
+  for (int f : scan.fields_) scan.is_partition_.push_back(partition(schema.fields[size_t(f)].name));
+  // Row-group pruning inside a file compares stored values by physical name.
+  if (snap.column_mapping != ColumnMappingMode::kId) {
+    for (const ColumnPredicate& p : predicates) {
+      int idx = schema.FieldIndex(p.column);
+      if (idx < 0 || partition(p.column)) continue;
+      const DeltaField& f = schema.fields[size_t(idx)];
+      if (f.type.IsNested() || f.type.id() == TypeId::kVector || !(f.stored_type == f.type)) continue;
+      ColumnPredicate q = p;
+      q.column = f.PhysicalName(snap.column_mapping);
+      scan.file_predicates_.push_back(std::move(q));
+    }
+  }
+  for (const AddFile& add : snap.files) {
+    if (DataFileMayMatch(snap, add, predicates))
+      scan.files_.push_back(&add);
+    else
+      scan.skipped_++;
+  }
+  scan.snapshot_ = std::move(snapshot);
+  return scan;
+}
+
+Status DeltaFileScan::ReadFile(size_t index, const std::function<Status(Batch&&)>& sink) const {
+  const DeltaSnapshot& snap = *snapshot_;
+  const std::string& root = snap.table_path;
+  const DeltaSchema& schema = snap.schema;
+  const ColumnMappingMode mode = snap.column_mapping;
+  const AddFile& add = *files_[index];
+  std::string file_path = ResolveDataFilePath(root, add.path);
+  auto ctx = [&](const Status& st) { return st.WithContext(where_ + ", data file " + file_path + ": "); };
+
+  // Partition values, typed.
+  std::vector<Value> constants(fields_.size());
+  for (size_t i = 0; i < fields_.size(); i++) {
+    if (!is_partition_[i]) continue;
+    const DeltaField& f = schema.fields[size_t(fields_[i])];
+    std::optional<std::string> text;
+    auto it = add.partition_values.find(f.PhysicalName(mode));
+    if (it == add.partition_values.end()) it = add.partition_values.find(f.name);
+    if (it == add.partition_values.end()) {
+      for (auto j = add.partition_values.begin(); j != add.partition_values.end(); ++j)
+        if (Lower(j->first) == Lower(f.name)) it = j;
+    }
+    if (it != add.partition_values.end()) text = it->second;
+    auto v = ParsePartitionValue(text, f);
+    if (!v.ok()) return ctx(v.status());
+    constants[i] = std::move(*v);
   }
 
-  for (const AddFile& add : snapshot.files) {
-    std::string file_path = ResolveDataFilePath(root, add.path);
-    auto ctx = [&](const Status& st) { return st.WithContext(where + ", data file " + file_path + ": "); };
+  std::vector<uint64_t> deleted;
+  if (add.deletion_vector) {
+    auto rows = LoadDeletionVector(*add.deletion_vector, root, fs_);
+    if (!rows.ok()) return ctx(rows.status());
+    deleted = std::move(*rows);
+  }
 
-    // Partition values, typed.
-    std::vector<Value> constants(fields.size());
-    for (size_t i = 0; i < fields.size(); i++) {
-      if (!is_partition[i]) continue;
-      const DeltaField& f = schema.fields[size_t(fields[i])];
-      std::optional<std::string> text;
-      auto it = add.partition_values.find(f.PhysicalName(mode));
-      if (it == add.partition_values.end()) it = add.partition_values.find(f.name);
-      if (it == add.partition_values.end()) {
-        for (auto j = add.partition_values.begin(); j != add.partition_values.end(); ++j)
-          if (Lower(j->first) == Lower(f.name)) it = j;
-      }
-      if (it != add.partition_values.end()) text = it->second;
-      auto v = ParsePartitionValue(text, f);
-      if (!v.ok()) return ctx(v.status());
-      constants[i] = std::move(*v);
-    }
+  auto reader_or = ParquetReader::Open(file_path, fs_);
+  if (!reader_or.ok()) return ctx(reader_or.status());
+  ParquetReader& reader = **reader_or;
+  const auto& file_names = reader.column_names();
+  std::map<int, std::string> ids;
+  if (mode == ColumnMappingMode::kId) ids = TopLevelFieldIds(reader.metadata());
 
-    std::vector<uint64_t> deleted;
-    if (add.deletion_vector) {
-      auto rows = LoadDeletionVector(*add.deletion_vector, root, fs);
-      if (!rows.ok()) return ctx(rows.status());
-      deleted = std::move(*rows);
-    }
-
-    auto reader_or = ParquetReader::Open(file_path, fs);
-    if (!reader_or.ok()) return ctx(reader_or.status());
-    ParquetReader& reader = **reader_or;
-    const auto& file_names = reader.column_names();
-    std::map<int, std::string> ids;
-    if (mode == ColumnMappingMode::kId) ids = TopLevelFieldIds(reader.metadata());
-
-    // Which file column feeds each projected data column (-1 = absent: NULL).
-    std::vector<std::string> read_names;
-    std::vector<int> source(fields.size(), -1);
-    for (size_t i = 0; i < fields.size(); i++) {
-      if (is_partition[i]) continue;
-      const DeltaField& f = schema.fields[size_t(fields[i])];
-      std::string want;
-      if (mode == ColumnMappingMode::kId) {
-        if (auto id = f.FieldId(); id && ids.count(*id)) want = ids[*id];
-      } else {
-        std::string physical = f.PhysicalName(mode);
+  // Which file column feeds each projected data column (-1 = absent: NULL).
+  std::vector<std::string> read_names;
+  std::vector<int> source(fields_.size(), -1);
+  for (size_t i = 0; i < fields_.size(); i++) {
+    if (is_partition_[i]) continue;
+    const DeltaField& f = schema.fields[size_t(fields_[i])];
+    std::string want;
+    if (mode == ColumnMappingMode::kId) {
+      if (auto id = f.FieldId(); id && ids.count(*id)) want = ids[*id];
+    } else {
+      std::string physical = f.PhysicalName(mode);
+      for (const auto& n : file_names)
+        if (n == physical) want = n;
+      if (want.empty() && mode == ColumnMappingMode::kNone) {
         for (const auto& n : file_names)
-          if (n == physical) want = n;
-        if (want.empty() && mode == ColumnMappingMode::kNone) {
-          for (const auto& n : file_names)
-            if (Lower(n) == Lower(physical)) want = n;
-        }
+          if (Lower(n) == Lower(physical)) want = n;
       }
-      if (want.empty()) continue;
-      auto pos = std::find(read_names.begin(), read_names.end(), want);
-      if (pos == read_names.end()) {
-        read_names.push_back(want);
-        pos = read_names.end() - 1;
-      }
-      source[i] = int(pos - read_names.begin());
     }
-    bool placeholder = read_names.empty();
-    if (placeholder) {
-      // Only partition or missing columns: read the first column for the row count.
-      if (file_names.empty()) return ctx(Status::Corruption("the file has no columns"));
-      read_names.push_back(file_names[0]);
+    if (want.empty()) continue;
+    auto pos = std::find(read_names.begin(), read_names.end(), want);
+    if (pos == read_names.end()) {
+      read_names.push_back(want);
+      pos = read_names.end() - 1;
     }
-    ParquetReadOptions options;
-    options.columns = read_names;
-
-    uint64_t row_base = 0;
-    for (int rg = 0; rg < reader.num_row_groups(); rg++) {
-      uint64_t offset = row_base;
-      Status st = reader.ReadRowGroup(rg, options, [&](Batch&& in) -> Status {
-        size_t n = in.num_rows;
-        uint64_t first = offset;
-        offset += n;
-        // Survivors of the deletion vector.
-        std::vector<uint32_t> sel;
-        bool filtered = false;
-        if (!deleted.empty()) {
-          auto lo = std::lower_bound(deleted.begin(), deleted.end(), first);
-          if (lo != deleted.end() && *lo < first + n) {
-            filtered = true;
-            sel.reserve(n);
-            for (size_t r = 0; r < n; r++) {
-              while (lo != deleted.end() && *lo < first + r) ++lo;
-              if (lo != deleted.end() && *lo == first + r) continue;
-              sel.push_back(uint32_t(r));
-            }
-          }
-        }
-        size_t out_rows = filtered ? sel.size() : n;
-        if (out_rows == 0) return Status::OK();
-        Batch out;
-        out.num_rows = out_rows;
-        for (size_t i = 0; i < fields.size(); i++) {
-          const DeltaField& f = schema.fields[size_t(fields[i])];
-          if (is_partition[i]) {
-            out.columns.push_back(Column::Constant(constants[i], out_rows));
-            continue;
-          }
-          if (source[i] < 0) {
-            out.columns.push_back(Column::Constant(Value::Null(f.type), out_rows));
-            continue;
-          }
-          Column col;
-          // A file column feeding two projected columns is copied for the first.
-          bool shared = std::count(source.begin(), source.end(), source[i]) > 1;
-          Column& src = in.columns[size_t(source[i])];
-          Column taken = shared ? src.Clone() : std::move(src);
-          auto conformed = ConformColumn(std::move(taken), f.type, &f, mode);
-          if (!conformed.ok()) return conformed.status().WithContext("column '" + f.name + "': ");
-          if (filtered) {
-            Column g(f.type);
-            g.Gather(*conformed, sel.data(), sel.size());
-            out.columns.push_back(std::move(g));
-          } else {
-            out.columns.push_back(std::move(*conformed));
-          }
-        }
-        return sink(std::move(out));
-      });
-      if (!st.ok()) return ctx(st);
-      row_base += uint64_t(reader.row_group_num_rows(rg));
-    }
+    source[i] = int(pos - read_names.begin());
   }
+  if (read_names.empty()) {
+    // Only partition or missing columns: read the first column for the row count.
+    if (file_names.empty()) return ctx(Status::Corruption("the file has no columns"));
+    read_names.push_back(file_names[0]);
+  }
+  ParquetReadOptions options;
+  options.columns = read_names;
+  options.predicates = file_predicates_;
+  std::vector<bool> keep_group(size_t(reader.num_row_groups()), file_predicates_.empty());
+  if (!file_predicates_.empty())
+    for (int g : reader.SelectRowGroups(options)) keep_group[size_t(g)] = true;
+  options.predicates.clear();
+
+  uint64_t row_base = 0;
+  for (int rg = 0; rg < reader.num_row_groups(); rg++) {
+    uint64_t offset = row_base;
+    row_base += uint64_t(reader.row_group_num_rows(rg));
+    if (!keep_group[size_t(rg)]) continue;
+    Status st = reader.ReadRowGroup(rg, options, [&](Batch&& in) -> Status {
+      size_t n = in.num_rows;
+      uint64_t first = offset;
+      offset += n;
+      // Survivors of the deletion vector.
+      std::vector<uint32_t> sel;
+      bool filtered = false;
+      if (!deleted.empty()) {
+        auto lo = std::lower_bound(deleted.begin(), deleted.end(), first);
+        if (lo != deleted.end() && *lo < first + n) {
+          filtered = true;
+          sel.reserve(n);
+          for (size_t r = 0; r < n; r++) {
+            while (lo != deleted.end() && *lo < first + r) ++lo;
+            if (lo != deleted.end() && *lo == first + r) continue;
+            sel.push_back(uint32_t(r));
+          }
+        }
+      }
+      size_t out_rows = filtered ? sel.size() : n;
+      if (out_rows == 0) return Status::OK();
+      Batch out;
+      out.num_rows = out_rows;
+      for (size_t i = 0; i < fields_.size(); i++) {
+        const DeltaField& f = schema.fields[size_t(fields_[i])];
+        if (is_partition_[i]) {
+          out.columns.push_back(Column::Constant(constants[i], out_rows));
+          continue;
+        }
+        if (source[i] < 0) {
+          out.columns.push_back(Column::Constant(Value::Null(f.type), out_rows));
+          continue;
+        }
+        // A file column feeding two projected columns is copied for the first.
+        bool shared = std::count(source.begin(), source.end(), source[i]) > 1;
+        Column& src = in.columns[size_t(source[i])];
+        Column taken = shared ? src.Clone() : std::move(src);
+        auto conformed = ConformColumn(std::move(taken), f.type, &f, mode);
+        if (!conformed.ok()) return conformed.status().WithContext("column '" + f.name + "': ");
+        if (filtered) {
+          Column g(f.type);
+          g.Gather(*conformed, sel.data(), sel.size());
+          out.columns.push_back(std::move(g));
+        } else {
+          out.columns.push_back(std::move(*conformed));
+        }
+      }
+      return sink(std::move(out));
+    });
+    if (!st.ok()) return ctx(st);
+  }
+  return Status::OK();
+}
+
+Status ScanSnapshot(const DeltaSnapshot& snapshot, const std::vector<std::string>& columns,
+                    const std::function<Status(Batch&&)>& sink, FileSystem* fs) {
+  // The scan keeps a pointer to the snapshot it reads, which outlives it here.
+  std::shared_ptr<const DeltaSnapshot> snap(std::shared_ptr<const DeltaSnapshot>(), &snapshot);
+  ALOPEX_ASSIGN_OR_RETURN(DeltaFileScan scan, DeltaFileScan::Make(snap, columns, {}, fs));
+  for (size_t i = 0; i < scan.num_files(); i++) ALOPEX_RETURN_IF_ERROR(scan.ReadFile(i, sink));
   return Status::OK();
 }
 
@@ -478,124 +598,97 @@ struct OpenDataFile {
 
 }  // namespace
 
-Result<std::vector<AddFile>> WriteDataFiles(const std::string& table_uri, const std::vector<std::string>& names,
-                                            const std::vector<LogicalType>& types,
-                                            const std::vector<std::string>& partition_columns,
-                                            const std::vector<Batch>& batches, int64_t target_file_size,
-                                            const DataFileWriteOptions& options) {
-  const std::string where = "Delta table " + table_uri;
-  FileSystem* fs = options.fs;
-  if (!fs) {
-    ALOPEX_ASSIGN_OR_RETURN(fs, FileSystem::ForPath(table_uri));
-  }
+struct DeltaDataWriter::Impl {
+  std::string table_uri;
+  std::string where;
+  FileSystem* fs = nullptr;
+  std::vector<std::string> names;
+  int64_t target_file_size = 0;
+  DataFileWriteOptions options;
   DeltaSchema derived;
-  const DeltaSchema* schema = options.schema;
-  if (!schema) {
-    ALOPEX_ASSIGN_OR_RETURN(derived, DeltaSchemaFromColumns(names, types));
-    schema = &derived;
-  }
-  if (names.size() != types.size()) return Status::InvalidArgument(where + ": column names and types differ in number");
-
-  // Column roles.
-  std::vector<const DeltaField*> field_of(names.size(), nullptr);
+  std::vector<const DeltaField*> field_of;
   std::vector<size_t> data_cols, part_cols;
-  for (size_t i = 0; i < names.size(); i++) {
-    int idx = schema->FieldIndex(names[i]);
-    if (idx < 0) return Status::InvalidArgument(where + ": column '" + names[i] + "' is not in the table schema");
-    field_of[i] = &schema->fields[size_t(idx)];
-  }
-  for (const auto& p : partition_columns) {
-    size_t found = names.size();
-    for (size_t i = 0; i < names.size(); i++)
-      if (Lower(names[i]) == Lower(p)) found = i;
-    if (found == names.size()) return Status::InvalidArgument(where + ": partition column '" + p + "' is not written");
-    part_cols.push_back(found);
-  }
-  for (size_t i = 0; i < names.size(); i++)
-    if (std::find(part_cols.begin(), part_cols.end(), i) == part_cols.end()) data_cols.push_back(i);
-  if (data_cols.empty()) return Status::InvalidArgument(where + ": every column is a partition column");
-
   std::vector<std::string> file_names;
   std::vector<LogicalType> file_types;
-  for (size_t c : data_cols) {
-    file_names.push_back(field_of[c]->PhysicalName(options.column_mapping));
-    file_types.push_back(field_of[c]->stored_type);
-  }
-
   ParquetWriteOptions pw;
-  pw.compression = options.compression;
-  if (target_file_size > 0) pw.row_group_bytes = std::min<int64_t>(pw.row_group_bytes, target_file_size);
-  std::string suffix = options.compression == "none" || options.compression == "uncompressed"
-                           ? ".parquet"
-                           : "." + options.compression + ".parquet";
-
+  std::string suffix;
   std::map<std::string, OpenDataFile> open;
   std::vector<AddFile> adds;
   int file_counter = 0;
+  uint64_t closed_bytes = 0;
 
-  auto finish = [&](OpenDataFile& f) -> Status {
-    ALOPEX_RETURN_IF_ERROR(f.writer->Close());
-    std::string full = JoinPath(table_uri, f.relative);
-    AddFile add;
-    add.path = UriEncodePath(f.relative);
-    add.partition_values = f.partition_values;
-    auto info = fs->Stat(full);
-    add.size = info.ok() ? int64_t(info->size) : int64_t(f.writer->bytes_written());
-    add.modification_time = info.ok() && info->mtime_micros > 0 ? info->mtime_micros / 1000 : DeltaNowMillis();
-    add.data_change = true;
-    JsonNode stats = JsonNode::Object();
-    stats.Set("numRecords", JsonNode::Int(f.writer->rows_written()));
-    JsonNode mins = JsonNode::Object(), maxs = JsonNode::Object(), nulls = JsonNode::Object();
-    const auto& fstats = f.writer->file_statistics();
-    for (size_t i = 0; i < fstats.size() && i < file_names.size(); i++) {
-      const auto& s = fstats[i];
-      nulls.Set(file_names[i], JsonNode::Int(s.null_count));
-      if (file_types[i].IsNested() || file_types[i].id() == TypeId::kVector) continue;
-      if (s.min) {
-        if (auto j = StatsBoundToJson(*s.min)) {
-          if (j->is_string() && s.min->type().id() == TypeId::kVarchar) {
-            bool cut;
-            *j = JsonNode::String(Utf8Prefix(j->str(), kStatsStringPrefix, &cut));
-          }
-          mins.Set(file_names[i], std::move(*j));
+  Status Finish(OpenDataFile& f);
+  Status Write(const Batch& batch);
+};
+
+Status DeltaDataWriter::Impl::Finish(OpenDataFile& f) {
+  ALOPEX_RETURN_IF_ERROR(f.writer->Close());
+  closed_bytes += f.writer->bytes_written();
+  std::string full = JoinPath(table_uri, f.relative);
+  AddFile add;
+  add.path = UriEncodePath(f.relative);
+  add.partition_values = f.partition_values;
+  auto info = fs->Stat(full);
+  add.size = info.ok() ? int64_t(info->size) : int64_t(f.writer->bytes_written());
+  add.modification_time = info.ok() && info->mtime_micros > 0 ? info->mtime_micros / 1000 : DeltaNowMillis();
+  add.data_change = true;
+  JsonNode stats = JsonNode::Object();
+  stats.Set("numRecords", JsonNode::Int(f.writer->rows_written()));
+  JsonNode mins = JsonNode::Object(), maxs = JsonNode::Object(), nulls = JsonNode::Object();
+  const auto& fstats = f.writer->file_statistics();
+  for (size_t i = 0; i < fstats.size() && i < file_names.size(); i++) {
+    const auto& st = fstats[i];
+    nulls.Set(file_names[i], JsonNode::Int(st.null_count));
+    if (file_types[i].IsNested() || file_types[i].id() == TypeId::kVector) continue;
+    if (st.min) {
+      if (auto j = StatsBoundToJson(*st.min)) {
+        if (j->is_string() && st.min->type().id() == TypeId::kVarchar) {
+          bool cut;
+          *j = JsonNode::String(Utf8Prefix(j->str(), kStatsStringPrefix, &cut));
         }
-      }
-      if (s.max) {
-        if (auto j = StatsBoundToJson(*s.max)) {
-          bool cut = false;
-          if (j->is_string() && s.max->type().id() == TypeId::kVarchar) Utf8Prefix(j->str(), kStatsStringPrefix, &cut);
-          if (!cut) maxs.Set(file_names[i], std::move(*j));  // a cut max is no upper bound
-        }
+        mins.Set(file_names[i], std::move(*j));
       }
     }
-    stats.Set("minValues", std::move(mins));
-    stats.Set("maxValues", std::move(maxs));
-    stats.Set("nullCount", std::move(nulls));
-    add.stats = stats.Serialize();
-    adds.push_back(std::move(add));
-    return Status::OK();
-  };
-
-  for (const Batch& batch : batches) {
-    if (batch.num_columns() != names.size())
-      return Status::InvalidArgument(where + ": a batch has " + std::to_string(batch.num_columns()) +
-                                     " columns, expected " + std::to_string(names.size()));
-    if (batch.num_rows == 0) continue;
-    // Partition columns as their stored types, then each row's partition tuple.
-    std::vector<Column> part_stored;
-    for (size_t c : part_cols) {
-      const Column& col = batch.columns[c];
-      if (col.type() == field_of[c]->stored_type) {
-        part_stored.push_back(col.Clone());
-      } else {
-        Column conv(field_of[c]->stored_type);
-        Status st = CastColumn(col, field_of[c]->stored_type, &conv);
-        if (!st.ok()) return st.WithContext(where + ": partition column '" + names[c] + "': ");
-        part_stored.push_back(std::move(conv));
+    if (st.max) {
+      if (auto j = StatsBoundToJson(*st.max)) {
+        bool cut = false;
+        if (j->is_string() && st.max->type().id() == TypeId::kVarchar) Utf8Prefix(j->str(), kStatsStringPrefix, &cut);
+        if (!cut) maxs.Set(file_names[i], std::move(*j));  // a cut max is no upper bound
       }
     }
-    std::map<std::string, std::vector<uint32_t>> groups;
-    std::map<std::string, std::pair<PartitionValues, std::string>> group_info;
+  }
+  stats.Set("minValues", std::move(mins));
+  stats.Set("maxValues", std::move(maxs));
+  stats.Set("nullCount", std::move(nulls));
+  add.stats = stats.Serialize();
+  adds.push_back(std::move(add));
+  return Status::OK();
+}
+
+Status DeltaDataWriter::Impl::Write(const Batch& batch) {
+  if (batch.num_columns() != names.size())
+    return Status::InvalidArgument(where + ": a batch has " + std::to_string(batch.num_columns()) +
+                                   " columns, expected " + std::to_string(names.size()));
+  if (batch.num_rows == 0) return Status::OK();
+  // Partition columns as their stored types, then each row's partition tuple.
+  std::vector<Column> part_stored;
+  for (size_t c : part_cols) {
+    const Column& col = batch.columns[c];
+    if (col.type() == field_of[c]->stored_type) {
+      part_stored.push_back(col.Clone());
+    } else {
+      Column conv(field_of[c]->stored_type);
+      Status st = CastColumn(col, field_of[c]->stored_type, &conv);
+      if (!st.ok()) return st.WithContext(where + ": partition column '" + names[c] + "': ");
+      part_stored.push_back(std::move(conv));
+    }
+  }
+  std::map<std::string, std::vector<uint32_t>> groups;
+  std::map<std::string, std::pair<PartitionValues, std::string>> group_info;
+  if (part_cols.empty()) {
+    groups[""];
+    group_info[""];
+  } else {
     for (size_t r = 0; r < batch.num_rows; r++) {
       std::string key, dir;
       PartitionValues pv;
@@ -611,63 +704,154 @@ Result<std::vector<AddFile>> WriteDataFiles(const std::string& table_uri, const 
       groups[key].push_back(uint32_t(r));
       if (!group_info.count(key)) group_info[key] = {std::move(pv), std::move(dir)};
     }
-    for (auto& [key, rows] : groups) {
-      Batch part;
-      part.num_rows = rows.size();
-      bool all = rows.size() == batch.num_rows;
-      for (size_t k = 0; k < data_cols.size(); k++) {
-        const Column& src = batch.columns[data_cols[k]];
-        Column picked(src.type());
-        if (all)
-          picked = src.Clone();
-        else
-          picked.Gather(src, rows.data(), rows.size());
-        if (picked.type() != file_types[k]) {
-          Column conv(file_types[k]);
-          Status st = CastColumn(picked, file_types[k], &conv);
-          if (!st.ok()) return st.WithContext(where + ": column '" + names[data_cols[k]] + "': ");
-          picked = std::move(conv);
-        }
-        part.columns.push_back(std::move(picked));
+  }
+  for (auto& [key, rows] : groups) {
+    Batch part;
+    bool all = part_cols.empty() || rows.size() == batch.num_rows;
+    part.num_rows = all ? batch.num_rows : rows.size();
+    for (size_t k = 0; k < data_cols.size(); k++) {
+      const Column& src = batch.columns[data_cols[k]];
+      Column picked(src.type());
+      if (all)
+        picked = src.Clone();
+      else
+        picked.Gather(src, rows.data(), rows.size());
+      if (picked.type() != file_types[k]) {
+        Column conv(file_types[k]);
+        Status st = CastColumn(picked, file_types[k], &conv);
+        if (!st.ok()) return st.WithContext(where + ": column '" + names[data_cols[k]] + "': ");
+        picked = std::move(conv);
       }
-      auto it = open.find(key);
-      if (it == open.end()) {
-        OpenDataFile f;
-        char prefix[32];
-        std::snprintf(prefix, sizeof(prefix), "part-%05d-", file_counter++);
-        f.relative = group_info[key].second + prefix + RandomUuid() + "-c000" + suffix;
-        f.partition_values = group_info[key].first;
-        auto w = ParquetWriter::Open(JoinPath(table_uri, f.relative), file_names, file_types, pw, fs);
-        if (!w.ok()) return w.status().WithContext(where + ": ");
-        f.writer = std::move(*w);
-        it = open.emplace(key, std::move(f)).first;
-      }
-      Status st = it->second.writer->Write(part);
-      if (!st.ok()) return st.WithContext(where + ", data file " + it->second.relative + ": ");
-      if (target_file_size > 0 && int64_t(it->second.writer->bytes_written()) >= target_file_size) {
-        ALOPEX_RETURN_IF_ERROR(finish(it->second));
-        open.erase(it);
-      }
+      part.columns.push_back(std::move(picked));
+    }
+    auto it = open.find(key);
+    if (it == open.end()) {
+      OpenDataFile f;
+      char prefix[32];
+      std::snprintf(prefix, sizeof(prefix), "part-%05d-", file_counter++);
+      f.relative = group_info[key].second + prefix + RandomUuid() + "-c000" + suffix;
+      f.partition_values = group_info[key].first;
+      auto w = ParquetWriter::Open(JoinPath(table_uri, f.relative), file_names, file_types, pw, fs);
+      if (!w.ok()) return w.status().WithContext(where + ": ");
+      f.writer = std::move(*w);
+      it = open.emplace(key, std::move(f)).first;
+    }
+    Status st = it->second.writer->Write(part);
+    if (!st.ok()) return st.WithContext(where + ", data file " + it->second.relative + ": ");
+    if (target_file_size > 0 && int64_t(it->second.writer->bytes_written()) >= target_file_size) {
+      ALOPEX_RETURN_IF_ERROR(Finish(it->second));
+      open.erase(it);
     }
   }
-  for (auto& [key, f] : open) ALOPEX_RETURN_IF_ERROR(finish(f));
-  return adds;
+  return Status::OK();
 }
 
-Result<std::vector<AddFile>> WriteDataFiles(const DeltaSnapshot& snapshot, const std::vector<Batch>& batches,
-                                            int64_t target_file_size, FileSystem* fs) {
+DeltaDataWriter::DeltaDataWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+DeltaDataWriter::~DeltaDataWriter() = default;
+
+Result<std::unique_ptr<DeltaDataWriter>> DeltaDataWriter::Open(const std::string& table_uri,
+                                                               const std::vector<std::string>& names,
+                                                               const std::vector<LogicalType>& types,
+                                                               const std::vector<std::string>& partition_columns,
+                                                               int64_t target_file_size,
+                                                               const DataFileWriteOptions& options) {
+  auto w = std::make_unique<Impl>();
+  w->table_uri = table_uri;
+  w->where = "Delta table " + table_uri;
+  w->names = names;
+  w->target_file_size = target_file_size;
+  w->options = options;
+  w->fs = options.fs;
+  if (!w->fs) {
+    ALOPEX_ASSIGN_OR_RETURN(w->fs, FileSystem::ForPath(table_uri));
+  }
+  // The writer keeps its own copy of the schema.
+  if (options.schema) {
+    w->derived = *options.schema;
+  } else {
+    ALOPEX_ASSIGN_OR_RETURN(w->derived, DeltaSchemaFromColumns(names, types));
+  }
+  w->options.schema = nullptr;
+  const DeltaSchema* schema = &w->derived;
+  if (names.size() != types.size())
+    return Status::InvalidArgument(w->where + ": column names and types differ in number");
+
+  // Column roles.
+  w->field_of.assign(names.size(), nullptr);
+  for (size_t i = 0; i < names.size(); i++) {
+    int idx = schema->FieldIndex(names[i]);
+    if (idx < 0) return Status::InvalidArgument(w->where + ": column '" + names[i] + "' is not in the table schema");
+    w->field_of[i] = &schema->fields[size_t(idx)];
+  }
+  for (const auto& p : partition_columns) {
+    size_t found = names.size();
+    for (size_t i = 0; i < names.size(); i++)
+      if (Lower(names[i]) == Lower(p)) found = i;
+    if (found == names.size())
+      return Status::InvalidArgument(w->where + ": partition column '" + p + "' is not written");
+    w->part_cols.push_back(found);
+  }
+  for (size_t i = 0; i < names.size(); i++)
+    if (std::find(w->part_cols.begin(), w->part_cols.end(), i) == w->part_cols.end()) w->data_cols.push_back(i);
+  if (w->data_cols.empty()) return Status::InvalidArgument(w->where + ": every column is a partition column");
+  for (size_t c : w->data_cols) {
+    w->file_names.push_back(w->field_of[c]->PhysicalName(options.column_mapping));
+    w->file_types.push_back(w->field_of[c]->stored_type);
+  }
+  w->pw.compression = options.compression;
+  if (target_file_size > 0) w->pw.row_group_bytes = std::min<int64_t>(w->pw.row_group_bytes, target_file_size);
+  w->suffix = options.compression == "none" || options.compression == "uncompressed"
+                  ? ".parquet"
+                  : "." + options.compression + ".parquet";
+  return std::unique_ptr<DeltaDataWriter>(new DeltaDataWriter(std::move(w)));
+}
+
+Result<std::unique_ptr<DeltaDataWriter>> DeltaDataWriter::Open(const DeltaSnapshot& snapshot,
+                                                               int64_t target_file_size, FileSystem* fs) {
   if (snapshot.column_mapping == ColumnMappingMode::kId)
     return Status::NotImplemented("Delta table " + snapshot.table_path +
                                   " uses column mapping mode 'id'; Alopex cannot write field ids yet");
   DataFileWriteOptions options;
-  options.schema = &snapshot.schema;
   options.column_mapping = snapshot.column_mapping;
   options.fs = fs;
   if (auto it = snapshot.configuration().find("delta.parquet.compression.codec");
       it != snapshot.configuration().end())
     options.compression = Lower(it->second);
-  return WriteDataFiles(snapshot.table_path, snapshot.schema.names(), snapshot.schema.types(),
-                        snapshot.partition_columns(), batches, target_file_size, options);
+  options.schema = &snapshot.schema;
+  return Open(snapshot.table_path, snapshot.schema.names(), snapshot.schema.types(), snapshot.partition_columns(),
+              target_file_size, options);
+}
+
+Status DeltaDataWriter::Write(const Batch& batch) { return impl_->Write(batch); }
+
+uint64_t DeltaDataWriter::bytes_written() const {
+  uint64_t n = impl_->closed_bytes;
+  for (const auto& [key, f] : impl_->open) n += f.writer->bytes_written();
+  return n;
+}
+
+Result<std::vector<AddFile>> DeltaDataWriter::Finish() {
+  for (auto& [key, f] : impl_->open) ALOPEX_RETURN_IF_ERROR(impl_->Finish(f));
+  impl_->open.clear();
+  return std::move(impl_->adds);
+}
+
+Result<std::vector<AddFile>> WriteDataFiles(const std::string& table_uri, const std::vector<std::string>& names,
+                                            const std::vector<LogicalType>& types,
+                                            const std::vector<std::string>& partition_columns,
+                                            const std::vector<Batch>& batches, int64_t target_file_size,
+                                            const DataFileWriteOptions& options) {
+  ALOPEX_ASSIGN_OR_RETURN(auto w, DeltaDataWriter::Open(table_uri, names, types, partition_columns,
+                                                        target_file_size, options));
+  for (const Batch& b : batches) ALOPEX_RETURN_IF_ERROR(w->Write(b));
+  return w->Finish();
+}
+
+Result<std::vector<AddFile>> WriteDataFiles(const DeltaSnapshot& snapshot, const std::vector<Batch>& batches,
+                                            int64_t target_file_size, FileSystem* fs) {
+  ALOPEX_ASSIGN_OR_RETURN(auto w, DeltaDataWriter::Open(snapshot, target_file_size, fs));
+  for (const Batch& b : batches) ALOPEX_RETURN_IF_ERROR(w->Write(b));
+  return w->Finish();
 }
 
 }  // namespace alopex

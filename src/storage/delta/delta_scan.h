@@ -10,13 +10,54 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include "alopex/status.h"
 #include "alopex/value.h"
 #include "common/column.h"
+#include "formats/parquet/parquet_reader.h"
 #include "io/file_system.h"
 #include "storage/delta/delta_log.h"
 
 namespace alopex {
+
+// A scan of one snapshot, file by file: the projection is resolved once, files
+// whose partition values or min/max/null statistics rule out `predicates` are
+// dropped, and each remaining file is read on its own (from any thread), so a
+// caller splits the work by file. Batches carry `columns` (logical names,
+// case-insensitive; empty = every schema column) with their schema types;
+// partition columns come from add.partitionValues, columns absent from an older
+// file read as NULL, rows in a file's deletion vector are dropped. Errors name
+// the table, the data file and the column.
+class DeltaFileScan {
+ public:
+  // `predicates` name logical columns; they only skip files and row groups
+  // (the caller still filters rows).
+  static Result<DeltaFileScan> Make(std::shared_ptr<const DeltaSnapshot> snapshot,
+                                    const std::vector<std::string>& columns,
+                                    const std::vector<ColumnPredicate>& predicates = {}, FileSystem* fs = nullptr);
+
+  size_t num_files() const { return files_.size(); }
+  const AddFile& file(size_t i) const { return *files_[i]; }
+  // Live files the predicates ruled out.
+  size_t files_skipped() const { return skipped_; }
+  // Reads file `i`, handing `sink` batches of up to kBatchSize rows in file order.
+  Status ReadFile(size_t i, const std::function<Status(Batch&&)>& sink) const;
+
+ private:
+  std::shared_ptr<const DeltaSnapshot> snapshot_;
+  FileSystem* fs_ = nullptr;
+  std::string where_;
+  std::vector<int> fields_;  // projected schema fields
+  std::vector<bool> is_partition_;
+  std::vector<ColumnPredicate> file_predicates_;  // by physical name, for row groups
+  std::vector<const AddFile*> files_;
+  size_t skipped_ = 0;
+};
+
+// Whether `add` may hold rows matching every predicate (logical column names),
+// judged by its partition values and stats; true where they say nothing.
+bool DataFileMayMatch(const DeltaSnapshot& snapshot, const AddFile& add, const std::vector<ColumnPredicate>& predicates);
 
 // Reads every live file of `snapshot` and hands `sink` batches whose columns
 // are `columns` (logical names, case-insensitive; empty = every schema column)
@@ -51,6 +92,36 @@ Result<std::vector<AddFile>> WriteDataFiles(const std::string& table_uri, const 
                                             const std::vector<Batch>& batches,
                                             int64_t target_file_size = int64_t(128) << 20,
                                             const DataFileWriteOptions& options = {});
+
+// The streaming form of WriteDataFiles: batches are written as they come and
+// files are closed as they reach the target size, so memory holds one open file
+// per partition, not the data.
+class DeltaDataWriter {
+ public:
+  static Result<std::unique_ptr<DeltaDataWriter>> Open(const std::string& table_uri,
+                                                       const std::vector<std::string>& names,
+                                                       const std::vector<LogicalType>& types,
+                                                       const std::vector<std::string>& partition_columns,
+                                                       int64_t target_file_size = int64_t(128) << 20,
+                                                       const DataFileWriteOptions& options = {});
+  // For a table as of `snapshot`: its schema (batches hold every column, in
+  // schema order), partition columns, column mapping and compression property.
+  static Result<std::unique_ptr<DeltaDataWriter>> Open(const DeltaSnapshot& snapshot,
+                                                       int64_t target_file_size = int64_t(128) << 20,
+                                                       FileSystem* fs = nullptr);
+  ~DeltaDataWriter();
+
+  Status Write(const Batch& batch);
+  // Closes the open files; the add actions of every file written.
+  Result<std::vector<AddFile>> Finish();
+  // Bytes in files closed so far plus bytes written to open ones.
+  uint64_t bytes_written() const;
+
+ private:
+  struct Impl;
+  explicit DeltaDataWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
 
 // WriteDataFiles for a table as of `snapshot`: its schema (batches hold every
 // column, in schema order), partition columns and column mapping.
