@@ -187,6 +187,7 @@ namespace {
 void TuneAllocator() {
   static std::once_flag once;
   std::call_once(once, [] {
+    if (getenv("ALOPEX_NO_MALLOPT")) return;
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
   });
@@ -271,6 +272,7 @@ Result<QueryResult> ClientContext::Execute(const sql::Statement& stmt, const std
   session.functions = &FunctionRegistry::BuiltIns();
   session.table_functions = &db_->table_functions();
   session.settings = &settings_;
+  session.spill_dir = db_->spill_dir();
   session.exec.pool = &db_->pool();
   session.exec.threads = std::min(settings_.threads(), db_->pool().size());
   session.exec.interrupted = &interrupted_;

@@ -14,6 +14,7 @@
 #include "ingest/import_file.h"
 #include "ingest/import_jobs.h"
 #include "ingest/loaded_files.h"
+#include "ingest/spill_file.h"
 #include "storage/table_scan.h"
 #include "io/hive_partition.h"
 #include "storage/table.h"
@@ -134,7 +135,19 @@ class Importer {
   Status ResolveInferredTypes(std::vector<Batch>* rows);
   Result<uint64_t> Commit(std::vector<Batch> rows);
   CommitInfoExtra CommitExtra() const;
+  // The table as a merge sees it: its columns, the import column of each (-1:
+  // none) and the table columns of key_columns.
+  struct MergeTarget {
+    std::vector<ColumnDef> columns;
+    std::vector<int> source_of;
+    std::vector<size_t> keys;
+  };
   Result<uint64_t> Merge(const std::shared_ptr<Table>& table, std::vector<Batch> rows);
+  Result<uint64_t> MergeRows(const MergeTarget& t, const std::vector<Batch>& rows, int seq,
+                             std::vector<Batch> base_rows, const std::function<Status(Batch&&)>& emit);
+  Result<uint64_t> MergeSpilled(const std::shared_ptr<Table>& table, const std::shared_ptr<const TableSnapshot>& base,
+                                const MergeTarget& t, std::vector<Batch> rows, uint64_t input_bytes,
+                                uint64_t input_rows);
   Status WriteErrorTable();
   std::string ColumnLabel(size_t j) const {
     const ImportColumn& c = cols_[j];
@@ -171,6 +184,10 @@ class Importer {
   std::vector<int> source_of_;  // per table column: its import column, or -1
   bool created_table_ = false;
   Status PrepareStream(const Batch& first, const FilePlan& plan);
+  // preserve_sort: morsels in file order, then morsel order, are the table's row order.
+  uint64_t MorselSequence(const FileState& f, const MorselOutput& mo) const {
+    return (uint64_t(&f - files_.data()) << 32) | uint64_t(&mo - f.morsels.data());
+  }
   Result<uint64_t> CommitStream();
 
   std::atomic<bool> stop_{false};
@@ -639,7 +656,11 @@ Status Importer::ConvertBatch(FileState& f, Batch&& in, uint64_t base, MorselOut
   job_.AddRows(out.num_rows);
   if (ctx_.progress) ctx_.progress->AddRows(out.num_rows);
   if (out.num_rows == 0) return Status::OK();
-  if (stream_) return appender_->Write(ToTableRow(std::move(out), table_cols_, source_of_));
+  if (stream_) {
+    Batch row = ToTableRow(std::move(out), table_cols_, source_of_);
+    if (!o_.preserve_sort) return appender_->Write(std::move(row));
+    return appender_->WriteOrdered(MorselSequence(f, *mo), std::move(row));
+  }
   mo->batches.push_back(std::move(out));
   return Status::OK();
 }
@@ -730,6 +751,11 @@ void Importer::ReadMorsel(FileState& f, size_t m) {
   if (!st.ok() && !mo.fatal &&
       !(st.code() == StatusCode::kCancelled && st.message().find(kStopped) != std::string::npos))
     mo.status = st;
+  // The morsel's ordered files are complete: close them (bounds memory).
+  if (stream_ && o_.preserve_sort && stream_ready_.load(std::memory_order_acquire)) {
+    Status end = appender_->EndSequence(MorselSequence(f, mo));
+    if (!end.ok() && mo.status.ok()) mo.status = end;
+  }
   uint64_t bytes = f.file->MorselBytes(m);
   job_.AddBytes(bytes);
   if (ctx_.progress) ctx_.progress->AddBytes(bytes);
@@ -737,6 +763,15 @@ void Importer::ReadMorsel(FileState& f, size_t m) {
 
 Status Importer::ReadAll() {
   int workers = o_.parallel_workers > 0 ? o_.parallel_workers : std::max(1, ctx_.threads);
+  if (o_.parallel_workers <= 0 && req_.memory_limit > 0) {
+    // A worker holds one morsel read and decoded (a Parquet row group can be
+    // as large as its file) and the data file it writes: run only as many as
+    // alopex.import_memory_limit holds.
+    uint64_t largest = 0;
+    for (const auto& f : files_) largest = std::max<uint64_t>(largest, f.entry.info.size);
+    uint64_t per_worker = 2 * std::min<uint64_t>(largest, uint64_t(1) << 30) + (uint64_t(64) << 20);
+    workers = std::max(1, std::min<int>(workers, int(uint64_t(req_.memory_limit) / per_worker)));
+  }
   if (ctx_.pool) workers = std::min(workers, ctx_.pool->size());
   workers = std::max(1, std::min<int>(workers, int(files_.size()) * 64));
   std::mutex mu;
@@ -922,37 +957,102 @@ Batch ToTableRow(Batch&& in, const std::vector<ColumnDef>& table_cols, const std
   return out;
 }
 
+// Estimated bytes a column holds in memory.
+uint64_t EstimateBytes(const Column& c) {
+  uint64_t n = c.size() / 8;  // validity
+  if (c.type().IsString()) {
+    for (size_t r = 0; r < c.size(); r++) n += sizeof(StringRef) + (c.IsNull(r) ? 0 : c.GetStringView(r).size());
+    return n;
+  }
+  if (c.type().id() == TypeId::kVector)
+    return n + c.size() * sizeof(float) * size_t(std::max(0, int(c.type().dimension())));
+  if (c.children().empty()) return n + c.size() * 16;
+  n += c.size() * sizeof(ListEntry);
+  for (const Column& child : c.children()) n += EstimateBytes(child);
+  return n;
+}
+
+// The partition of an encoded key among `partitions`.
+size_t KeyPartition(const std::string& key, size_t partitions) {
+  // Mixed, so that std::hash being the identity for short keys on some
+  // platforms still spreads them.
+  uint64_t h = std::hash<std::string>()(key) * 0x9E3779B97F4A7C15ull;
+  return size_t((h >> 32) % partitions);
+}
+
+Batch GatherRows(const Batch& b, const std::vector<uint32_t>& sel) {
+  Batch g;
+  g.num_rows = sel.size();
+  for (const auto& col : b.columns) {
+    Column c(col.type(), sel.size());
+    c.Gather(col, sel.data(), sel.size());
+    g.columns.push_back(std::move(c));
+  }
+  return g;
+}
+
 Result<uint64_t> Importer::Merge(const std::shared_ptr<Table>& table, std::vector<Batch> rows) {
   ALOPEX_ASSIGN_OR_RETURN(auto base, table->Snapshot());
-  const std::vector<ColumnDef>& table_cols = base->columns;
-  std::vector<int> source_of(table_cols.size(), -1);
-  std::vector<size_t> table_keys;
-  for (size_t c = 0; c < table_cols.size(); c++)
+  MergeTarget t;
+  t.columns = base->columns;
+  t.source_of.assign(t.columns.size(), -1);
+  for (size_t c = 0; c < t.columns.size(); c++)
     for (size_t j = 0; j < cols_.size(); j++)
-      if (SameName(cols_[j].target, table_cols[c].name)) source_of[c] = int(j);
+      if (SameName(cols_[j].target, t.columns[c].name)) t.source_of[c] = int(j);
   for (size_t k : key_cols_)
-    for (size_t c = 0; c < table_cols.size(); c++)
-      if (SameName(cols_[k].target, table_cols[c].name)) table_keys.push_back(c);
+    for (size_t c = 0; c < t.columns.size(); c++)
+      if (SameName(cols_[k].target, t.columns[c].name)) t.keys.push_back(c);
 
-  // The input's keys: the last row of each key wins (file order, then row order).
+  // What the input holds in memory, and what its keys will.
+  uint64_t input_bytes = 0, input_rows = 0;
+  for (const Batch& b : rows) {
+    input_rows += b.num_rows;
+    input_bytes += b.num_rows * 64;  // the key map's entry
+    for (const Column& c : b.columns) input_bytes += EstimateBytes(c);
+    for (size_t k : key_cols_) input_bytes += EstimateBytes(b.columns[k]);
+  }
+  bool spill = (req_.spill_threshold > 0 && int64_t(input_bytes) > req_.spill_threshold) ||
+               (req_.memory_limit > 0 && int64_t(input_bytes) > req_.memory_limit);
+  if (spill && input_rows > 0) return MergeSpilled(table, base, t, std::move(rows), input_bytes, input_rows);
+
+  std::vector<Batch> next;
+  auto emit = [&](Batch&& b) -> Status {
+    next.push_back(std::move(b));
+    return Status::OK();
+  };
+  ALOPEX_ASSIGN_OR_RETURN(std::vector<Batch> base_rows, ReadAllRows(*base));
+  ALOPEX_ASSIGN_OR_RETURN(uint64_t n, MergeRows(t, rows, -1, std::move(base_rows), emit));
+  ALOPEX_RETURN_IF_ERROR(table->Replace(*base, std::move(next), "MERGE").WithContext(req_.statement + ": "));
+  return n;
+}
+
+Result<uint64_t> Importer::MergeRows(const MergeTarget& t, const std::vector<Batch>& rows, int seq,
+                                     std::vector<Batch> base_rows, const std::function<Status(Batch&&)>& emit) {
+  const std::vector<ColumnDef>& table_cols = t.columns;
+  // The input's keys: the last row of each key wins (file order, then row
+  // order; with `seq`, the highest sequence number).
   struct Ref {
     uint32_t batch, row;
   };
+  auto seq_of = [&](Ref r) { return rows[r.batch].columns[size_t(seq)].data<int64_t>()[r.row]; };
   std::unordered_map<std::string, Ref> winners;
   uint64_t key_bytes = 0;
   for (size_t bi = 0; bi < rows.size(); bi++) {
     for (size_t r = 0; r < rows[bi].num_rows; r++) {
       auto key = EncodeKey(rows[bi], key_cols_, r);
       if (!key) continue;
-      auto [it, inserted] = winners.insert_or_assign(std::move(*key), Ref{uint32_t(bi), uint32_t(r)});
-      if (inserted) key_bytes += it->first.size() + 64;
+      Ref ref{uint32_t(bi), uint32_t(r)};
+      auto [it, inserted] = winners.try_emplace(std::move(*key), ref);
+      if (inserted)
+        key_bytes += it->first.size() + 64;
+      else if (seq < 0 || seq_of(ref) > seq_of(it->second))
+        it->second = ref;
     }
     if (req_.memory_limit > 0 && int64_t(key_bytes) > req_.memory_limit)
-      return Status::OutOfRange(req_.statement + ": the keys of this " +
+      return Status::OutOfRange(req_.statement + ": the keys of one spill partition of this " +
                                 (o_.mode == ImportMode::kUpsert ? std::string("upsert") : std::string("update")) +
                                 " need more than alopex.import_memory_limit (" + std::to_string(req_.memory_limit) +
-                                " bytes); spilling keys to disk is not implemented yet: raise the limit or import "
-                                "fewer files at a time");
+                                " bytes): raise the limit or lower alopex.import_spill_threshold");
   }
   auto is_winner = [&](size_t bi, size_t r) {
     auto key = EncodeKey(rows[bi], key_cols_, r);
@@ -961,29 +1061,15 @@ Result<uint64_t> Importer::Merge(const std::shared_ptr<Table>& table, std::vecto
     return it->second.batch == bi && it->second.row == r;
   };
 
-  std::vector<Batch> next;
   std::set<std::pair<uint32_t, uint32_t>> used;
   uint64_t updated = 0;
-  ALOPEX_ASSIGN_OR_RETURN(std::vector<Batch> base_rows, ReadAllRows(*base));
-  for (const Batch& b : base_rows) {
+  for (Batch& b : base_rows) {
     std::vector<std::optional<Ref>> match(b.num_rows);
     bool any = false;
     for (size_t r = 0; r < b.num_rows; r++) {
-      std::string key, text;
-      bool null_key = false;
-      for (size_t c : table_keys) {
-        if (b.columns[c].IsNull(r)) {
-          null_key = true;
-          break;
-        }
-        text.clear();
-        AppendValueText(b.columns[c], r, &text);
-        uint32_t len = uint32_t(text.size());
-        key.append(reinterpret_cast<const char*>(&len), sizeof(len));
-        key += text;
-      }
-      if (null_key) continue;
-      auto it = winners.find(key);
+      auto key = EncodeKey(b, t.keys, r);
+      if (!key) continue;
+      auto it = winners.find(*key);
       if (it == winners.end()) continue;
       match[r] = it->second;
       used.insert({it->second.batch, it->second.row});
@@ -991,17 +1077,17 @@ Result<uint64_t> Importer::Merge(const std::shared_ptr<Table>& table, std::vecto
       updated++;
     }
     if (!any) {
-      next.push_back(b.Clone());
+      ALOPEX_RETURN_IF_ERROR(emit(std::move(b)));
       continue;
     }
     Batch nb;
     nb.num_rows = b.num_rows;
     for (size_t c = 0; c < table_cols.size(); c++) {
-      if (source_of[c] < 0) {
-        nb.columns.push_back(b.columns[c].Clone());
+      if (t.source_of[c] < 0) {
+        nb.columns.push_back(std::move(b.columns[c]));
         continue;
       }
-      const size_t j = size_t(source_of[c]);
+      const size_t j = size_t(t.source_of[c]);
       Column col(table_cols[c].type, b.num_rows);
       size_t r = 0;
       while (r < b.num_rows) {
@@ -1017,7 +1103,7 @@ Result<uint64_t> Importer::Merge(const std::shared_ptr<Table>& table, std::vecto
       }
       nb.columns.push_back(std::move(col));
     }
-    next.push_back(std::move(nb));
+    ALOPEX_RETURN_IF_ERROR(emit(std::move(nb)));
   }
   uint64_t inserted = 0;
   if (o_.mode == ImportMode::kUpsert) {
@@ -1026,19 +1112,133 @@ Result<uint64_t> Importer::Merge(const std::shared_ptr<Table>& table, std::vecto
       for (size_t r = 0; r < rows[bi].num_rows; r++)
         if (!used.count({uint32_t(bi), uint32_t(r)}) && is_winner(bi, r)) sel.push_back(uint32_t(r));
       if (sel.empty()) continue;
-      Batch g;
-      g.num_rows = sel.size();
-      for (const auto& col : rows[bi].columns) {
-        Column c(col.type(), sel.size());
-        c.Gather(col, sel.data(), sel.size());
-        g.columns.push_back(std::move(c));
-      }
       inserted += sel.size();
-      next.push_back(ToTableRow(std::move(g), table_cols, source_of));
+      ALOPEX_RETURN_IF_ERROR(emit(ToTableRow(GatherRows(rows[bi], sel), table_cols, t.source_of)));
     }
   }
-  ALOPEX_RETURN_IF_ERROR(table->Replace(*base, std::move(next), "MERGE").WithContext(req_.statement + ": "));
   return updated + inserted;
+}
+
+// Grace hash: both sides go to spill files by a hash of the key, so that one
+// partition of each fits alopex.import_spill_threshold; each pair of partitions
+// is then merged in memory (MergeRows) and the result streams into a rewrite of
+// the table. Rows with a NULL key match nothing and skip the spill: the
+// table's are kept, the input's inserted (upsert) or dropped (update). Import
+// rows carry a global sequence number so the last occurrence of a key still
+// wins. The spill folder goes when this returns, whatever happened.
+Result<uint64_t> Importer::MergeSpilled(const std::shared_ptr<Table>& table,
+                                        const std::shared_ptr<const TableSnapshot>& base, const MergeTarget& t,
+                                        std::vector<Batch> rows, uint64_t input_bytes, uint64_t input_rows) {
+  int64_t budget = req_.spill_threshold > 0 ? req_.spill_threshold : req_.memory_limit;
+  if (req_.memory_limit > 0) budget = std::min(budget, req_.memory_limit);
+  budget = std::max<int64_t>(budget, 1);
+  // The table's rows are estimated at the input's average width.
+  uint64_t base_bytes = uint64_t(base->num_rows) * (input_bytes / input_rows + 1);
+  const size_t kMaxPartitions = 256;
+  size_t parts = size_t(std::clamp<uint64_t>((input_bytes + base_bytes) / uint64_t(budget) + 1, 2, kMaxPartitions));
+  int64_t buffer = budget / int64_t(parts);
+
+  auto fail = [&](const Status& st) { return st.WithContext(req_.statement + ": "); };
+  auto created = SpillFolder::Create(req_.spill_dir);
+  if (!created.ok()) return fail(created.status());
+  std::unique_ptr<SpillFolder> folder = std::move(*created);
+  ALOPEX_ASSIGN_OR_RETURN(auto out, table->OpenRewriter(base, "MERGE"));
+  uint64_t n = 0;
+
+  std::vector<LogicalType> in_types = rows[0].types();
+  const int seq_col = int(in_types.size());
+  in_types.push_back(LogicalType(TypeId::kBigInt));
+  std::vector<LogicalType> base_types;
+  for (const ColumnDef& c : t.columns) base_types.push_back(c.type);
+  std::vector<std::unique_ptr<SpillWriter>> in_files(parts), base_files(parts);
+  auto write = [&](std::vector<std::unique_ptr<SpillWriter>>& files, const char* side, size_t p,
+                   const std::vector<LogicalType>& types, const Batch& b) -> Status {
+    if (!files[p]) {
+      ALOPEX_ASSIGN_OR_RETURN(
+          files[p], SpillWriter::Open(folder->NewFilePath(std::string(side) + std::to_string(p)), types, buffer));
+    }
+    return files[p]->Write(b);
+  };
+
+  // The input, batch by batch, released as it goes.
+  int64_t next_seq = 0;
+  for (Batch& b : rows) {
+    std::vector<std::vector<uint32_t>> sel(parts);
+    std::vector<uint32_t> null_keys;
+    for (size_t r = 0; r < b.num_rows; r++) {
+      auto key = EncodeKey(b, key_cols_, r);
+      if (key)
+        sel[KeyPartition(*key, parts)].push_back(uint32_t(r));
+      else
+        null_keys.push_back(uint32_t(r));
+    }
+    Column seq(LogicalType(TypeId::kBigInt), b.num_rows);
+    seq.Resize(b.num_rows);
+    for (size_t r = 0; r < b.num_rows; r++) seq.data<int64_t>()[r] = next_seq++;
+    b.columns.push_back(std::move(seq));
+    for (size_t p = 0; p < parts; p++)
+      if (!sel[p].empty()) ALOPEX_RETURN_IF_ERROR(fail(write(in_files, "input", p, in_types, GatherRows(b, sel[p]))));
+    if (o_.mode == ImportMode::kUpsert && !null_keys.empty()) {
+      Batch g = GatherRows(b, null_keys);
+      g.columns.pop_back();
+      n += g.num_rows;
+      ALOPEX_RETURN_IF_ERROR(fail(out->Write(ToTableRow(std::move(g), t.columns, t.source_of))));
+    }
+    b = Batch();
+  }
+  rows.clear();
+
+  // The table, read as it is stored.
+  std::vector<int> all;
+  for (size_t c = 0; c < t.columns.size(); c++) all.push_back(int(c));
+  ALOPEX_ASSIGN_OR_RETURN(auto scan, TableScan::Make(base, all));
+  for (size_t m = 0; m < scan->num_morsels(); m++) {
+    ALOPEX_RETURN_IF_ERROR(fail(scan->Read(m, [&](Batch&& b) -> Status {
+      std::vector<std::vector<uint32_t>> sel(parts);
+      std::vector<uint32_t> null_keys;
+      for (size_t r = 0; r < b.num_rows; r++) {
+        auto key = EncodeKey(b, t.keys, r);
+        if (key)
+          sel[KeyPartition(*key, parts)].push_back(uint32_t(r));
+        else
+          null_keys.push_back(uint32_t(r));
+      }
+      for (size_t p = 0; p < parts; p++)
+        if (!sel[p].empty()) ALOPEX_RETURN_IF_ERROR(write(base_files, "table", p, base_types, GatherRows(b, sel[p])));
+      if (null_keys.size() == b.num_rows) return out->Write(std::move(b));
+      if (!null_keys.empty()) return out->Write(GatherRows(b, null_keys));
+      return Status::OK();
+    })));
+  }
+  for (auto& f : in_files)
+    if (f) ALOPEX_RETURN_IF_ERROR(fail(f->Close()));
+  for (auto& f : base_files)
+    if (f) ALOPEX_RETURN_IF_ERROR(fail(f->Close()));
+
+  // One partition at a time.
+  auto emit = [&](Batch&& b) { return out->Write(std::move(b)); };
+  for (size_t p = 0; p < parts; p++) {
+    ALOPEX_RETURN_IF_ERROR(ctx_.CheckInterrupt());
+    std::vector<Batch> base_rows, in_rows;
+    if (!in_files[p]) {  // nothing to merge: the table's rows stay
+      if (base_files[p]) ALOPEX_RETURN_IF_ERROR(fail(ReadSpillFile(base_files[p]->path(), base_types, emit)));
+      continue;
+    }
+    ALOPEX_RETURN_IF_ERROR(fail(ReadSpillFile(in_files[p]->path(), in_types, [&](Batch&& b) {
+      in_rows.push_back(std::move(b));
+      return Status::OK();
+    })));
+    if (base_files[p]) {
+      ALOPEX_RETURN_IF_ERROR(fail(ReadSpillFile(base_files[p]->path(), base_types, [&](Batch&& b) {
+        base_rows.push_back(std::move(b));
+        return Status::OK();
+      })));
+    }
+    ALOPEX_ASSIGN_OR_RETURN(uint64_t merged, MergeRows(t, in_rows, seq_col, std::move(base_rows), emit));
+    n += merged;
+  }
+  ALOPEX_RETURN_IF_ERROR(fail(out->Commit().status()));
+  return n;
 }
 
 Result<uint64_t> Importer::Commit(std::vector<Batch> rows) {
@@ -1220,7 +1420,7 @@ Result<ImportResult> Importer::Run() {
 
   bool adds_columns = false;
   for (const auto& c : cols_) adds_columns |= c.new_column;
-  stream_ = o_.mode == ImportMode::kAppend && !o_.preserve_sort && !adds_columns && !schemaless_;
+  stream_ = o_.mode == ImportMode::kAppend && !adds_columns && !schemaless_;
   Status read = ReadAll();
   if (!read.ok() || too_many_errors_ || !FirstError().ok() || !ctx_.CheckInterrupt().ok()) {
     // Nothing is committed; a table this import created goes away again.

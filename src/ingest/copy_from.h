@@ -5,17 +5,26 @@
 // folders with the partition filter before opening any file, maps source
 // columns to target columns (by name, or as the statement maps them, with
 // casts; float lists become VECTOR(n)), reads the files' morsels in parallel
-// through the format readers and converts each batch as it is read, then
-// commits everything in one atomic table commit: Table::Append for 'append',
-// Table::Replace for 'upsert' / 'update'. Any failure leaves the table as it
-// was. Rows that do not convert fail the import (on_error = 'abort') or go to
-// the error table (on_error = 'continue').
+// through the format readers and converts each batch as it is read. Any
+// failure leaves the table as it was. Rows that do not convert fail the import
+// (on_error = 'abort') or go to the error table (on_error = 'continue').
 //
-// Memory: source data streams morsel by morsel; only converted rows are kept
-// until the commit, which is what the table stores anyway (with Delta storage
-// they become staged data files). Upsert / update also keep one key per input
-// row; past alopex.import_memory_limit the import fails (spilling keys is not
-// implemented yet).
+// Append mode streams: converted rows go straight into the table's data files
+// (Table::OpenAppender; with preserve_sort, the default, each morsel writes its
+// own files, named so the table reads back in file then row order) and one
+// commit at the end makes them visible, with COPY INTO's registry of loaded
+// files in the same commit. Memory holds the morsels in flight: the workers
+// are as many as alopex.import_memory_limit holds (a worker needs about twice
+// its largest morsel). A new table is created at the first batch (which fixes
+// inferred VECTOR(n) dimensions) and dropped again if the import fails.
+//
+// Upsert / update need a key map; when the converted rows and their keys pass
+// alopex.import_spill_threshold (or would pass alopex.import_memory_limit), the
+// merge becomes a grace hash: the input and the table are partitioned by a hash
+// of the key into spill files (in the database's spill folder, or the system
+// temp folder for :memory:), merged one partition at a time, and the result
+// streams into one rewrite commit (Table::OpenRewriter). Spill files are
+// deleted when the import ends.
 #pragma once
 
 #include <functional>
@@ -58,7 +67,8 @@ struct ImportRequest {
   // options.merge_schema, which adds them).
   bool copy_into = false;
   int64_t memory_limit = 0;     // alopex.import_memory_limit in bytes; 0 = none
-  int64_t spill_threshold = 0;  // alopex.import_spill_threshold (accepted; nothing spills yet)
+  int64_t spill_threshold = 0;  // alopex.import_spill_threshold in bytes; 0 = never by size
+  std::string spill_dir;        // where upsert / update spill; empty: $TMPDIR or /tmp
 };
 
 struct ImportResult {

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -525,6 +526,135 @@ TEST_F(CopyFromTest, CreateTableAsReadFiles) {
 }
 
 // ---------------------------------------------------------------- pieces
+
+// ---------------------------------------------------------------- upsert / update spilling
+
+// Files `f0` and `f1` (under the working directory) with keys repeated within
+// and across the files and some NULL keys.
+void WriteKeyedFiles(Connection& con) {
+  for (const char* sql :
+       {"COPY (SELECT CASE WHEN i % 23 = 0 THEN NULL ELSE (i % 40)::INTEGER END AS id, 'f0 ' || i AS title, i * 0.5 "
+        "AS score FROM range(120) t(i)) TO './keyed/f0.parquet' (FORMAT parquet)",
+        "COPY (SELECT CASE WHEN i % 29 = 0 THEN NULL ELSE (i % 50 + 20)::INTEGER END AS id, 'f1 ' || i AS title, i "
+        "* 1.5 AS score FROM range(90) t(i)) TO './keyed/f1.csv' (FORMAT csv, HEADER)"}) {
+    auto r = con.Query(sql);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+}
+
+// Every row of `table` as "id|title|score|note", sorted.
+std::vector<std::string> TableRows(Connection& con, const std::string& table) {
+  auto r = con.Query("SELECT id, title, score, note FROM " + table + " ORDER BY id NULLS FIRST, title");
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<std::string> out;
+  if (!r.ok()) return out;
+  for (size_t i = 0; i < r->num_rows(); i++) {
+    std::string row;
+    for (size_t c = 0; c < r->num_columns(); c++)
+      row += (c ? "|" : "") + (r->IsNull(i, c) ? "NULL" : r->GetString(i, c));
+    out.push_back(row);
+  }
+  return out;
+}
+
+// An existing table, then an upsert and an update of both files, at `threshold`.
+void UpsertThenUpdate(Connection& con, const std::string& table, const std::string& threshold) {
+  for (std::string sql :
+       {"SET alopex.import_spill_threshold = '" + threshold + "'",
+        "CREATE TABLE " + table + " (id INTEGER, title VARCHAR, score DOUBLE, note VARCHAR)",
+        "INSERT INTO " + table + " SELECT (i * 3)::INTEGER, 'old ' || i, -i, 'note ' || i FROM range(30) t(i)",
+        "INSERT INTO " + table + " VALUES (NULL, 'old null', -1, 'null note')",
+        "COPY FROM ['./keyed/f0.parquet', './keyed/f1.csv'] INTO " + table +
+            " (id, title, score) WITH (mode = 'upsert', key_columns = ['id'])",
+        "COPY FROM ['./keyed/f1.csv', './keyed/f0.parquet'] INTO " + table +
+            " (id, score) WITH (mode = 'update', key_columns = ['id'])"}) {
+    auto r = con.Query(sql);
+    ASSERT_TRUE(r.ok()) << sql << "\n" << r.status().ToString();
+  }
+}
+
+bool EmptyFolder(const std::string& path) { return fs::exists(path) && fs::is_empty(path); }
+
+TEST_F(CopyFromTest, SpilledUpsertAndUpdateMatchInMemoryAndLeaveNoSpillFiles) {
+  auto db = Database::Open((dir_ / "db"));
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  Connection con(**db);
+  WriteKeyedFiles(con);
+  UpsertThenUpdate(con, "in_memory", "2GB");
+  UpsertThenUpdate(con, "spilled", "1KB");
+  std::vector<std::string> expected = TableRows(con, "in_memory");
+  EXPECT_EQ(expected.size(), 87u);  // keys 0..69, 6 old keys above 69, 11 NULL keys (1 old)
+  EXPECT_EQ(TableRows(con, "spilled"), expected);
+  // The database's spill folder (DBDIR/tmp/<pid>/) is left empty.
+  EXPECT_TRUE(EmptyFolder(dir_ / ("db/tmp/" + std::to_string(getpid()))));
+  // A stored table is rewritten in one MERGE commit.
+  auto history = con.Query("DESCRIBE HISTORY spilled");
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  ASSERT_GE(history->num_rows(), 1u);
+  size_t op = 0;
+  while (op < history->names().size() && history->names()[op] != "operation") op++;
+  ASSERT_LT(op, history->names().size());
+  std::string ops;  // newest first: the update, then the upsert
+  for (size_t i = 0; i < history->num_rows(); i++) ops += history->GetString(i, op) + ",";
+  EXPECT_EQ(ops.rfind("MERGE,MERGE,", 0), 0u) << ops;
+}
+
+// Sets $TMPDIR for the life of the object (:memory: databases spill there).
+class ScopedTmpDir {
+ public:
+  explicit ScopedTmpDir(const std::string& dir) {
+    if (const char* old = std::getenv("TMPDIR")) old_ = old;
+    ::setenv("TMPDIR", dir.c_str(), 1);
+  }
+  ~ScopedTmpDir() {
+    if (old_)
+      ::setenv("TMPDIR", old_->c_str(), 1);
+    else
+      ::unsetenv("TMPDIR");
+  }
+
+ private:
+  std::optional<std::string> old_;
+};
+
+TEST_F(CopyFromTest, SpillingInMemoryUsesTheSystemTempFolderAndCleansUpOnFailure) {
+  WriteKeyedFiles(*con_);
+  fs::create_directories(dir_ / "system_tmp");
+  ScopedTmpDir tmp(dir_ / "system_tmp");
+  UpsertThenUpdate(*con_, "in_memory", "2GB");
+  UpsertThenUpdate(*con_, "spilled", "1KB");
+  EXPECT_EQ(TableRows(*con_, "spilled"), TableRows(*con_, "in_memory"));
+  EXPECT_TRUE(EmptyFolder(dir_ / "system_tmp"));
+
+  // Fails while merging, after spilling: one partition's keys pass a tiny
+  // alopex.import_memory_limit.
+  std::vector<std::string> before = TableRows(*con_, "spilled");
+  Run("SET alopex.import_memory_limit = '100B'");
+  std::string e = Error(
+      "COPY FROM ['./keyed/f0.parquet', './keyed/f1.csv'] INTO spilled (id, title, score) WITH (mode = 'upsert', "
+      "key_columns = ['id'])");
+  EXPECT_NE(e.find("need more than alopex.import_memory_limit (100 bytes)"), std::string::npos) << e;
+  Run("SET alopex.import_memory_limit = '16GB'");
+  EXPECT_EQ(TableRows(*con_, "spilled"), before);
+  EXPECT_TRUE(EmptyFolder(dir_ / "system_tmp"));
+
+  // Fails while reading (a wrong vector dimension under on_error = 'abort').
+  Run("CREATE TABLE vecs (id INTEGER, embedding VECTOR(2))");
+  Run("INSERT INTO vecs VALUES (1, [1, 1])");
+  Run("COPY (SELECT (i % 10)::INTEGER AS id, CASE WHEN i = 70 THEN [1, 2, 3]::FLOAT[] ELSE [i::FLOAT, 0]::FLOAT[] "
+      "END AS embedding FROM range(100) t(i)) TO './bad_dim.parquet' (FORMAT parquet)");
+  e = Error("COPY FROM './bad_dim.parquet' INTO vecs WITH (mode = 'upsert', key_columns = ['id'], on_error = 'abort')");
+  EXPECT_NE(e.find("row 71, column \"embedding\": expected VECTOR(2), got 3 values"), std::string::npos) << e;
+  EXPECT_EQ(Rows("SELECT id, embedding FROM vecs"), (std::vector<std::string>{"1|[1.0, 1.0]"}));
+  EXPECT_TRUE(EmptyFolder(dir_ / "system_tmp"));
+
+  // The spill folder cannot be made: the import names it and changes nothing.
+  testing::WriteText(dir_ / "not_a_folder", "x");
+  ScopedTmpDir broken(dir_ / "not_a_folder");
+  e = Error("COPY FROM './keyed/f0.parquet' INTO spilled (id, title) WITH (mode = 'upsert', key_columns = ['id'])");
+  EXPECT_NE(e.find("spill folder"), std::string::npos) << e;
+  EXPECT_EQ(TableRows(*con_, "spilled"), before);
+}
 
 TEST(ImportOptionsTest, ParsesAndValidates) {
   ImportOptions o;

@@ -33,7 +33,7 @@ struct ImportOptions {
   std::string partition_filter;                // SQL over the partition columns; "" = none
   int parallel_workers = 0;                    // 0 = the session's threads
   int64_t batch_size = 0;                      // rows per stored batch; 0 = as read
-  bool preserve_sort = true;                   // file order then row order (always kept)
+  bool preserve_sort = true;                   // file order then row order; false lets workers share files
   bool build_indexes = false;
   std::string index_type = "hnsw";
   int64_t hnsw_m = 16;

@@ -1,6 +1,7 @@
 #include "storage/delta_table_store.h"
 
 #include <atomic>
+#include <map>
 
 #include "common/cast.h"
 #include "storage/delta/delta_scan.h"
@@ -114,12 +115,19 @@ void AddDomains(const DeltaSnapshot& snap, const CommitInfoExtra& extra, std::ve
   for (const auto& [domain, config] : extra.domains) actions->push_back(DomainMetadata{domain, config, false});
 }
 
-// A streaming append: one DeltaDataWriter per concurrent writer thread, so
-// threads never wait on each other's Parquet encoding.
-class DeltaAppender : public TableAppender {
+// A streaming append (or, with `rewrite`, a streaming replacement of every
+// file of the base): one DeltaDataWriter per concurrent writer thread, so
+// threads never wait on each other's Parquet encoding, and one per ordered
+// sequence in flight.
+class DeltaWriteTxn : public TableAppender {
  public:
-  DeltaAppender(DeltaTable* delta, std::shared_ptr<const TableSnapshot> base, std::function<Status(const Batch&)> check)
-      : delta_(delta), base_(std::move(base)), check_(std::move(check)) {}
+  DeltaWriteTxn(DeltaTable* delta, std::shared_ptr<const TableSnapshot> base, std::function<Status(const Batch&)> check,
+                bool rewrite, std::string operation)
+      : delta_(delta),
+        base_(std::move(base)),
+        check_(std::move(check)),
+        rewrite_(rewrite),
+        operation_(std::move(operation)) {}
 
   Status Write(Batch batch) override {
     if (batch.num_rows == 0) return Status::OK();
@@ -142,26 +150,77 @@ class DeltaAppender : public TableAppender {
     return st;
   }
 
+  Status WriteOrdered(uint64_t sequence, Batch batch) override {
+    if (batch.num_rows == 0) return Status::OK();
+    if (check_) ALOPEX_RETURN_IF_ERROR(check_(batch));
+    DeltaDataWriter* w;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto& slot = ordered_[sequence];
+      if (!slot) {
+        char prefix[24];
+        std::snprintf(prefix, sizeof(prefix), "%016llx", static_cast<unsigned long long>(sequence));
+        ALOPEX_ASSIGN_OR_RETURN(slot, DeltaDataWriter::Open(*base_->files, int64_t(128) << 20, nullptr, prefix));
+      }
+      w = slot.get();
+    }
+    rows_ += batch.num_rows;
+    return w->Write(batch);  // one thread per sequence
+  }
+
+  Status EndSequence(uint64_t sequence) override {
+    std::unique_ptr<DeltaDataWriter> w;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = ordered_.find(sequence);
+      if (it == ordered_.end()) return Status::OK();
+      w = std::move(it->second);
+      ordered_.erase(it);
+    }
+    ALOPEX_ASSIGN_OR_RETURN(auto adds, w->Finish());
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& a : adds) adds_.push_back(std::move(a));
+    return Status::OK();
+  }
+
   uint64_t rows_written() const override { return rows_; }
 
   Result<int64_t> Commit(const CommitInfoExtra& extra) override {
-    std::vector<Action> actions;
     std::lock_guard<std::mutex> lock(mu_);
+    std::vector<Action> actions;
+    int64_t now = DeltaNowMillis();
+    if (rewrite_)
+      for (const auto& add : base_->files->files) actions.push_back(RemoveFile::For(add, now));
+    for (auto& a : adds_) actions.push_back(std::move(a));
+    adds_.clear();
+    for (auto& [seq, w] : ordered_) free_.push_back(std::move(w));
+    ordered_.clear();
     for (auto& w : free_) {
       ALOPEX_ASSIGN_OR_RETURN(auto adds, w->Finish());
       for (auto& a : adds) actions.push_back(std::move(a));
     }
     free_.clear();
     AddDomains(*base_->files, extra, &actions);
-    return delta_->Commit(actions, base_->version, AppendOptions(extra, int64_t(rows_.load())));
+    CommitOptions options = AppendOptions(extra, int64_t(rows_.load()));
+    if (rewrite_) {
+      options.operation = operation_;
+      options.operation_parameters.erase("mode");
+      if (operation_ == "WRITE") options.operation_parameters["mode"] = "\"Overwrite\"";
+      options.read_scope = ReadScope::kWholeTable;
+    }
+    return delta_->Commit(actions, base_->version, options);
   }
 
  private:
   DeltaTable* delta_;
   std::shared_ptr<const TableSnapshot> base_;
   std::function<Status(const Batch&)> check_;
+  const bool rewrite_;
+  const std::string operation_;
   std::mutex mu_;
   std::vector<std::unique_ptr<DeltaDataWriter>> free_;
+  std::map<uint64_t, std::unique_ptr<DeltaDataWriter>> ordered_;
+  std::vector<AddFile> adds_;  // of ended sequences
   std::atomic<uint64_t> rows_{0};
 };
 
@@ -183,7 +242,15 @@ Result<int64_t> DeltaTableStore::Append(const TableSnapshot& base, const std::ve
 Result<std::unique_ptr<TableAppender>> DeltaTableStore::OpenAppender(std::shared_ptr<const TableSnapshot> base,
                                                                      std::function<Status(const Batch&)> check) {
   if (!base->files) return Status::Internal("append to a stored table without its files");
-  return std::unique_ptr<TableAppender>(new DeltaAppender(delta_.get(), std::move(base), std::move(check)));
+  return std::unique_ptr<TableAppender>(new DeltaWriteTxn(delta_.get(), std::move(base), std::move(check), false, ""));
+}
+
+Result<std::unique_ptr<TableAppender>> DeltaTableStore::OpenRewriter(std::shared_ptr<const TableSnapshot> base,
+                                                                     const std::string& operation,
+                                                                     std::function<Status(const Batch&)> check) {
+  if (!base->files) return Status::Internal("rewrite of a stored table without its files");
+  return std::unique_ptr<TableAppender>(
+      new DeltaWriteTxn(delta_.get(), std::move(base), std::move(check), true, operation));
 }
 
 Result<int64_t> DeltaTableStore::Rewrite(const TableSnapshot& base, const std::vector<ColumnDef>& columns,

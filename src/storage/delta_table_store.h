@@ -31,6 +31,9 @@ class DeltaTableStore : public TableStore {
                          const CommitInfoExtra& extra = {}) override;
   Result<std::unique_ptr<TableAppender>> OpenAppender(std::shared_ptr<const TableSnapshot> base,
                                                       std::function<Status(const Batch&)> check) override;
+  Result<std::unique_ptr<TableAppender>> OpenRewriter(std::shared_ptr<const TableSnapshot> base,
+                                                      const std::string& operation,
+                                                      std::function<Status(const Batch&)> check) override;
   Result<int64_t> Rewrite(const TableSnapshot& base, const std::vector<ColumnDef>& columns,
                           const std::vector<Batch>& rows, const std::string& operation) override;
   Result<int64_t> ChangeSchema(const TableSnapshot& base, const std::vector<ColumnDef>& columns,

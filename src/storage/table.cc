@@ -2,6 +2,7 @@
 
 #include <strings.h>
 
+#include <algorithm>
 #include <atomic>
 
 #include "storage/table_scan.h"
@@ -11,34 +12,48 @@ namespace alopex {
 
 namespace {
 
-// Collects an in-memory table's appended batches until Commit.
-class MemoryAppender : public TableAppender {
+// An in-memory table's append or rewrite: batches are collected (ordered ones
+// sorted by sequence) and handed to Append or Replace at Commit.
+class MemoryWriteTxn : public TableAppender {
  public:
-  explicit MemoryAppender(std::shared_ptr<Table> table) : table_(std::move(table)) {}
-  Status Write(Batch batch) override {
+  MemoryWriteTxn(std::shared_ptr<Table> table, std::shared_ptr<const TableSnapshot> rewrite_base,
+                 std::string operation)
+      : table_(std::move(table)), base_(std::move(rewrite_base)), operation_(std::move(operation)) {}
+  Status Write(Batch batch) override { return WriteOrdered(UINT64_MAX, std::move(batch)); }
+  Status WriteOrdered(uint64_t sequence, Batch batch) override {
     if (batch.num_rows == 0) return Status::OK();
-    ALOPEX_RETURN_IF_ERROR(table_->CheckNotNull(table_->columns(), batch));
+    ALOPEX_RETURN_IF_ERROR(table_->CheckNotNull(base_ ? base_->columns : table_->columns(), batch));
     rows_ += batch.num_rows;
     std::lock_guard<std::mutex> lock(mu_);
-    batches_.push_back(std::move(batch));
+    batches_.emplace_back(sequence, std::move(batch));
     return Status::OK();
   }
+  Status EndSequence(uint64_t) override { return Status::OK(); }
   uint64_t rows_written() const override { return rows_; }
   Result<int64_t> Commit(const CommitInfoExtra& extra) override {
     std::vector<Batch> batches;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      batches = std::move(batches_);
+      std::stable_sort(batches_.begin(), batches_.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (auto& [seq, b] : batches_) batches.push_back(std::move(b));
+      batches_.clear();
     }
-    ALOPEX_RETURN_IF_ERROR(table_->Append(std::move(batches), extra));
+    if (base_) {
+      ALOPEX_RETURN_IF_ERROR(table_->Replace(*base_, std::move(batches), operation_));
+    } else {
+      ALOPEX_RETURN_IF_ERROR(table_->Append(std::move(batches), extra));
+    }
     ALOPEX_ASSIGN_OR_RETURN(auto snap, table_->Snapshot());
     return snap->version;
   }
 
  private:
   std::shared_ptr<Table> table_;
+  std::shared_ptr<const TableSnapshot> base_;  // null: an append
+  std::string operation_;
   std::mutex mu_;
-  std::vector<Batch> batches_;
+  std::vector<std::pair<uint64_t, Batch>> batches_;
   std::atomic<uint64_t> rows_{0};
 };
 
@@ -164,32 +179,56 @@ Status Table::Append(std::vector<Batch> batches, const CommitInfoExtra& extra) {
   return Status::OK();
 }
 
+// A stored table's append or rewrite: the store's transaction, then the new
+// version installed (a rewrite refuses when the table moved since its base).
+class Table::StoredWriteTxn : public TableAppender {
+ public:
+  StoredWriteTxn(std::unique_ptr<TableAppender> inner, std::shared_ptr<Table> table, int64_t rewrite_base)
+      : inner_(std::move(inner)), table_(std::move(table)), rewrite_base_(rewrite_base) {}
+  Status Write(Batch batch) override { return inner_->Write(std::move(batch)); }
+  Status WriteOrdered(uint64_t sequence, Batch batch) override {
+    return inner_->WriteOrdered(sequence, std::move(batch));
+  }
+  Status EndSequence(uint64_t sequence) override { return inner_->EndSequence(sequence); }
+  uint64_t rows_written() const override { return inner_->rows_written(); }
+  Result<int64_t> Commit(const CommitInfoExtra& extra) override {
+    std::lock_guard<std::mutex> lock(table_->mu_);
+    if (rewrite_base_ >= 0 && table_->current_->version != rewrite_base_)
+      return Status::Conflict("table " + table_->name_ + " changed while the statement ran; retry it");
+    ALOPEX_ASSIGN_OR_RETURN(int64_t version, inner_->Commit(extra));
+    if (version > table_->current_->version) ALOPEX_RETURN_IF_ERROR(table_->Reload(version));
+    return version;
+  }
+
+ private:
+  std::unique_ptr<TableAppender> inner_;
+  std::shared_ptr<Table> table_;
+  int64_t rewrite_base_;  // -1: an append
+};
+
 Result<std::unique_ptr<TableAppender>> Table::OpenAppender() {
+  auto self = shared_from_this();
   auto store = this->store();
-  if (!store) return std::unique_ptr<TableAppender>(new MemoryAppender(shared_from_this()));
+  if (!store) return std::unique_ptr<TableAppender>(new MemoryWriteTxn(self, nullptr, ""));
   ALOPEX_ASSIGN_OR_RETURN(auto base, Snapshot());
   std::vector<ColumnDef> cols = base->columns;
-  auto self = shared_from_this();
-  class Committing : public TableAppender {
-   public:
-    Committing(std::unique_ptr<TableAppender> inner, std::shared_ptr<Table> table)
-        : inner_(std::move(inner)), table_(std::move(table)) {}
-    Status Write(Batch batch) override { return inner_->Write(std::move(batch)); }
-    uint64_t rows_written() const override { return inner_->rows_written(); }
-    Result<int64_t> Commit(const CommitInfoExtra& extra) override {
-      ALOPEX_ASSIGN_OR_RETURN(int64_t version, inner_->Commit(extra));
-      ALOPEX_RETURN_IF_ERROR(table_->Snapshot().status());  // installs the new version
-      return version;
-    }
-
-   private:
-    std::unique_ptr<TableAppender> inner_;
-    std::shared_ptr<Table> table_;
-  };
   ALOPEX_ASSIGN_OR_RETURN(auto inner, store->OpenAppender(base, [self, cols](const Batch& b) {
     return self->CheckNotNull(cols, b);
   }));
-  return std::unique_ptr<TableAppender>(new Committing(std::move(inner), self));
+  return std::unique_ptr<TableAppender>(new StoredWriteTxn(std::move(inner), self, -1));
+}
+
+Result<std::unique_ptr<TableAppender>> Table::OpenRewriter(std::shared_ptr<const TableSnapshot> base,
+                                                           const std::string& operation) {
+  auto self = shared_from_this();
+  auto store = this->store();
+  if (!store) return std::unique_ptr<TableAppender>(new MemoryWriteTxn(self, std::move(base), operation));
+  std::vector<ColumnDef> cols = base->columns;
+  int64_t base_version = base->version;
+  ALOPEX_ASSIGN_OR_RETURN(auto inner, store->OpenRewriter(std::move(base), operation, [self, cols](const Batch& b) {
+    return self->CheckNotNull(cols, b);
+  }));
+  return std::unique_ptr<TableAppender>(new StoredWriteTxn(std::move(inner), self, base_version));
 }
 
 Result<std::vector<Batch>> Table::ReadRows(const TableSnapshot& snap) const { return ReadAllRows(snap); }

@@ -63,6 +63,12 @@ class TableAppender {
   virtual ~TableAppender() = default;
   // A batch with every column of the table, in order.
   virtual Status Write(Batch batch) = 0;
+  // Ordered writes: the batches of one `sequence` (written by one thread at a
+  // time, in order) go to files of their own named so that a scan returns
+  // sequences in ascending order; EndSequence closes them, bounding memory to
+  // the sequences in flight.
+  virtual Status WriteOrdered(uint64_t sequence, Batch batch) = 0;
+  virtual Status EndSequence(uint64_t sequence) = 0;
   virtual uint64_t rows_written() const = 0;
   // Commits everything written in one commit; returns the new version.
   virtual Result<int64_t> Commit(const CommitInfoExtra& extra = {}) = 0;
@@ -101,6 +107,11 @@ class Table : public std::enable_shared_from_this<Table> {
   // (Conflict otherwise). Used by UPDATE and DELETE.
   // `operation` names the commit in the table's history (UPDATE, DELETE, MERGE, ...).
   Status Replace(const TableSnapshot& base, std::vector<Batch> rows, const std::string& operation = "WRITE");
+  // The streaming form of Replace: the rows written replace every row of
+  // `base` at Commit, in one commit (Conflict when someone committed since
+  // `base`); dropped without Commit it changes nothing.
+  Result<std::unique_ptr<TableAppender>> OpenRewriter(std::shared_ptr<const TableSnapshot> base,
+                                                      const std::string& operation = "WRITE");
   // Schema changes; existing rows get NULL (or the default) for a new column.
   Status AddColumn(ColumnDef column);
   Status DropColumn(const std::string& name);
@@ -137,6 +148,7 @@ class Table : public std::enable_shared_from_this<Table> {
                    const std::string& operation);
   // Installs the store's snapshot at `version` as current.
   Status Reload(int64_t version);
+  class StoredWriteTxn;
   std::string schema_;
   std::string name_;
   mutable std::mutex mu_;

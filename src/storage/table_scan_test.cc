@@ -104,6 +104,35 @@ TEST(TableScanTest, StreamingAppendCommitsOnceAndAbandonedAppendsLeaveNoRows) {
   EXPECT_EQ(n, 315u);
 }
 
+TEST(TableScanTest, OrderedWritesScanInSequenceOrder) {
+  ScratchDir dir;
+  std::vector<ColumnDef> cols{{"id", LogicalType(TypeId::kBigInt)}, {"name", LogicalType(TypeId::kVarchar)}};
+  auto store = DeltaTableStore::Create(dir.Sub("o"), cols);
+  ASSERT_TRUE(store.ok());
+  std::shared_ptr<TableStore> ts = std::move(*store);
+  auto table = std::make_shared<Table>("public", "o", cols);
+  table->AttachStore(ts, *ts->Load(-1));
+  auto memory = std::make_shared<Table>("public", "m", cols);
+  for (auto& t : {table, memory}) {
+    auto appender = t->OpenAppender();
+    ASSERT_TRUE(appender.ok());
+    // Sequences arrive out of order, as parallel workers finish them.
+    for (uint64_t seq : {3u, 1u, 2u, 0u}) {
+      ASSERT_TRUE((*appender)->WriteOrdered(seq, IdNameBatch(int64_t(seq) * 10, 5)).ok());
+      ASSERT_TRUE((*appender)->WriteOrdered(seq, IdNameBatch(int64_t(seq) * 10 + 5, 5)).ok());
+      ASSERT_TRUE((*appender)->EndSequence(seq).ok());
+    }
+    ASSERT_TRUE((*appender)->Commit().ok());
+    auto rows = ReadAllRows(**t->Snapshot());
+    ASSERT_TRUE(rows.ok());
+    std::vector<int64_t> ids;
+    for (const auto& b : *rows)
+      for (size_t r = 0; r < b.num_rows; r++) ids.push_back(b.columns[0].data<int64_t>()[r]);
+    ASSERT_EQ(ids.size(), 40u);
+    for (size_t i = 0; i < ids.size(); i++) EXPECT_EQ(ids[i], int64_t(i)) << t->name();
+  }
+}
+
 TEST(TableScanTest, NotNullIsCheckedOnStreamingWrites) {
   ScratchDir dir;
   std::vector<ColumnDef> cols{{"id", LogicalType(TypeId::kBigInt), true}, {"name", LogicalType(TypeId::kVarchar)}};

@@ -39,6 +39,12 @@ class TableStore {
   // A streaming append to `base` (TableAppender); `check` vets each batch.
   virtual Result<std::unique_ptr<TableAppender>> OpenAppender(std::shared_ptr<const TableSnapshot> base,
                                                               std::function<Status(const Batch&)> check) = 0;
+  // The streaming form of Rewrite under `base`'s columns: Commit removes every
+  // file of `base` and adds the files written, in one commit (Conflict when
+  // someone committed since `base`); `check` vets each batch.
+  virtual Result<std::unique_ptr<TableAppender>> OpenRewriter(std::shared_ptr<const TableSnapshot> base,
+                                                              const std::string& operation,
+                                                              std::function<Status(const Batch&)> check) = 0;
   // Replaces every row of `base` with `rows` under `columns`, in one commit;
   // returns the new version. `operation` names it in the history.
   virtual Result<int64_t> Rewrite(const TableSnapshot& base, const std::vector<ColumnDef>& columns,

@@ -52,6 +52,7 @@ Status ApplySettings(Session& s, ImportRequest* req) {
   ALOPEX_ASSIGN_OR_RETURN(req->memory_limit, ParseMemorySize(limit.ToString()));
   ALOPEX_ASSIGN_OR_RETURN(Value spill, s.settings->Get("alopex.import_spill_threshold"));
   ALOPEX_ASSIGN_OR_RETURN(req->spill_threshold, ParseMemorySize(spill.ToString()));
+  req->spill_dir = s.spill_dir;
   return Status::OK();
 }
 

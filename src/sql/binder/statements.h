@@ -35,6 +35,7 @@ struct Session {
   const std::map<std::string, TableFunctionBinder>* table_functions = nullptr;
   Settings* settings = nullptr;
   ExecContext exec;
+  std::string spill_dir;  // DatabaseInstance::spill_dir(); empty for :memory:
 };
 
 struct StatementResult {

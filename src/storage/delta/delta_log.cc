@@ -752,10 +752,13 @@ Result<int64_t> DeltaTable::Commit(const std::vector<Action>& input, int64_t rea
       JsonNode cfg = JsonNode::Object();
       cfg.Set("rowIdHighWaterMark", JsonNode::Int(high_water));
       actions.push_back(DomainMetadata{"delta.rowTracking", cfg.Serialize(), false});
-      // The commitInfo tag Spark reads to trust preserved row ids.
-      JsonNode tags = JsonNode::Object();
-      tags.Set("delta.rowTracking.preserved", JsonNode::String("true"));
-      std::get<CommitInfo>(actions[0]).extra.Set("tags", std::move(tags));
+      // The commitInfo tag Spark reads to trust preserved row ids: only when no
+      // row moved to a new file (rewritten rows get fresh ids here).
+      if (!has_removes) {
+        JsonNode tags = JsonNode::Object();
+        tags.Set("delta.rowTracking.preserved", JsonNode::String("true"));
+        std::get<CommitInfo>(actions[0]).extra.Set("tags", std::move(tags));
+      }
     }
 
     std::string path = CommitPath(version);

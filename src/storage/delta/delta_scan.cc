@@ -728,8 +728,9 @@ Status DeltaDataWriter::Impl::Write(const Batch& batch) {
     if (it == open.end()) {
       OpenDataFile f;
       char prefix[32];
-      std::snprintf(prefix, sizeof(prefix), "part-%05d-", file_counter++);
-      f.relative = group_info[key].second + prefix + RandomUuid() + "-c000" + suffix;
+      std::snprintf(prefix, sizeof(prefix), "%05d-", file_counter++);
+      std::string name_start = "part-" + (options.file_prefix.empty() ? "" : options.file_prefix + "-") + prefix;
+      f.relative = group_info[key].second + name_start + RandomUuid() + "-c000" + suffix;
       f.partition_values = group_info[key].first;
       auto w = ParquetWriter::Open(JoinPath(table_uri, f.relative), file_names, file_types, pw, fs);
       if (!w.ok()) return w.status().WithContext(where + ": ");
@@ -807,13 +808,15 @@ Result<std::unique_ptr<DeltaDataWriter>> DeltaDataWriter::Open(const std::string
 }
 
 Result<std::unique_ptr<DeltaDataWriter>> DeltaDataWriter::Open(const DeltaSnapshot& snapshot,
-                                                               int64_t target_file_size, FileSystem* fs) {
+                                                               int64_t target_file_size, FileSystem* fs,
+                                                               const std::string& file_prefix) {
   if (snapshot.column_mapping == ColumnMappingMode::kId)
     return Status::NotImplemented("Delta table " + snapshot.table_path +
                                   " uses column mapping mode 'id'; Alopex cannot write field ids yet");
   DataFileWriteOptions options;
   options.column_mapping = snapshot.column_mapping;
   options.fs = fs;
+  options.file_prefix = file_prefix;
   if (auto it = snapshot.configuration().find("delta.parquet.compression.codec");
       it != snapshot.configuration().end())
     options.compression = Lower(it->second);

@@ -78,6 +78,8 @@ struct DataFileWriteOptions {
   const DeltaSchema* schema = nullptr;
   ColumnMappingMode column_mapping = ColumnMappingMode::kNone;
   FileSystem* fs = nullptr;
+  // Goes into the data file names (part-<prefix>-NNNNN-<uuid>), so files sort by it.
+  std::string file_prefix;
 };
 
 // Writes `batches` (columns `names`/`types`, partition columns included) as
@@ -108,7 +110,7 @@ class DeltaDataWriter {
   // schema order), partition columns, column mapping and compression property.
   static Result<std::unique_ptr<DeltaDataWriter>> Open(const DeltaSnapshot& snapshot,
                                                        int64_t target_file_size = int64_t(128) << 20,
-                                                       FileSystem* fs = nullptr);
+                                                       FileSystem* fs = nullptr, const std::string& file_prefix = "");
   ~DeltaDataWriter();
 
   Status Write(const Batch& batch);
