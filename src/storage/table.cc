@@ -93,6 +93,11 @@ Result<std::shared_ptr<const TableSnapshot>> Table::Snapshot(int64_t version) co
                             " (in-memory tables keep only the latest version)");
   }
   if (version >= 0 && version == current->version) return current;
+  if (version >= 0) {  // an old version never changes: keep a few
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = old_versions_.find(version);
+    if (it != old_versions_.end()) return it->second;
+  }
   // The latest version may come from another process: read the log.
   auto loaded = store->Load(version);
   if (!loaded.ok()) {
@@ -101,6 +106,11 @@ Result<std::shared_ptr<const TableSnapshot>> Table::Snapshot(int64_t version) co
                             loaded.status().message());
   }
   std::shared_ptr<const TableSnapshot> snap = std::move(*loaded);
+  if (version >= 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (old_versions_.size() >= 8) old_versions_.erase(old_versions_.begin());
+    old_versions_[version] = snap;
+  }
   if (version < 0) {
     std::lock_guard<std::mutex> lock(mu_);
     if (snap->version == current_->version) return current_;

@@ -153,6 +153,7 @@ class Table : public std::enable_shared_from_this<Table> {
   std::string name_;
   mutable std::mutex mu_;
   mutable std::shared_ptr<const TableSnapshot> current_;
+  mutable std::map<int64_t, std::shared_ptr<const TableSnapshot>> old_versions_;  // time travel, a few
   std::shared_ptr<TableStore> store_;
 };
 
