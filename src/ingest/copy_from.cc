@@ -108,6 +108,7 @@ struct FileState {
 };
 
 Batch ToTableRow(Batch&& in, const std::vector<ColumnDef>& table_cols, const std::vector<int>& source_of);
+std::vector<Batch> Rebatch(std::vector<Batch> batches, size_t size);
 
 class Importer {
  public:
@@ -657,9 +658,17 @@ Status Importer::ConvertBatch(FileState& f, Batch&& in, uint64_t base, MorselOut
   if (ctx_.progress) ctx_.progress->AddRows(out.num_rows);
   if (out.num_rows == 0) return Status::OK();
   if (stream_) {
-    Batch row = ToTableRow(std::move(out), table_cols_, source_of_);
-    if (!o_.preserve_sort) return appender_->Write(std::move(row));
-    return appender_->WriteOrdered(MorselSequence(f, *mo), std::move(row));
+    std::vector<Batch> rows;
+    rows.push_back(ToTableRow(std::move(out), table_cols_, source_of_));
+    // batch_size: the most rows handed to the table's writer at a time.
+    if (o_.batch_size > 0 && rows[0].num_rows > size_t(o_.batch_size))
+      rows = Rebatch(std::move(rows), size_t(o_.batch_size));
+    for (Batch& row : rows) {
+      Status st = o_.preserve_sort ? appender_->WriteOrdered(MorselSequence(f, *mo), std::move(row))
+                                   : appender_->Write(std::move(row));
+      if (!st.ok()) return st;
+    }
+    return Status::OK();
   }
   mo->batches.push_back(std::move(out));
   return Status::OK();
