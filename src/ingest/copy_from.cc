@@ -1271,17 +1271,18 @@ Result<uint64_t> Importer::Commit(std::vector<Batch> rows) {
     return n;
   }
 
-  // New columns (a schemaless table, mergeSchema) join the table first.
-  // Everything was read and converted already, so the commit below cannot fail
-  // on the data; with Delta storage both go in one commit.
+  // New columns (a schemaless table, mergeSchema) join the table: with the
+  // rows in one commit when appending, before the merge otherwise.
+  std::vector<ColumnDef> added;
   for (const auto& c : cols_)
-    if (c.new_column && table_->ColumnIndex(c.target) < 0)
-      ALOPEX_RETURN_IF_ERROR(
-          table_->AddColumn({c.target, c.type, false, std::nullopt}).WithContext(req_.statement + ": "));
-
-  if (o_.mode != ImportMode::kAppend) return Merge(table_, std::move(rows));
+    if (c.new_column && table_->ColumnIndex(c.target) < 0) added.push_back({c.target, c.type, false, std::nullopt});
+  if (o_.mode != ImportMode::kAppend) {
+    for (const auto& c : added) ALOPEX_RETURN_IF_ERROR(table_->AddColumn(c).WithContext(req_.statement + ": "));
+    return Merge(table_, std::move(rows));
+  }
 
   std::vector<ColumnDef> table_cols = table_->columns();
+  for (const auto& c : added) table_cols.push_back(c);
   std::vector<int> source_of(table_cols.size(), -1);
   for (size_t c = 0; c < table_cols.size(); c++)
     for (size_t j = 0; j < cols_.size(); j++)
@@ -1292,7 +1293,9 @@ Result<uint64_t> Importer::Commit(std::vector<Batch> rows) {
     n += b.num_rows;
     full.push_back(ToTableRow(std::move(b), table_cols, source_of));
   }
-  ALOPEX_RETURN_IF_ERROR(table_->Append(std::move(full), CommitExtra()).WithContext(req_.statement + ": "));
+  CommitInfoExtra extra = CommitExtra();
+  extra.add_columns = std::move(added);
+  ALOPEX_RETURN_IF_ERROR(table_->Append(std::move(full), extra).WithContext(req_.statement + ": "));
   return n;
 }
 

@@ -248,7 +248,7 @@ Status Catalog::CreateTable(std::shared_ptr<Table> table, bool if_not_exists, bo
       }
     }
     if (!ts) {
-      if (snap->columns.empty())
+      if (snap->columns.empty() && !layout.location.empty())
         return Status::InvalidArgument("table " + table->name() + ": LOCATION '" + location +
                                        "' holds no Delta table, so the columns must be given");
       // Another process may create its table in the same free folder at the

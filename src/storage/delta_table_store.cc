@@ -230,8 +230,21 @@ Result<int64_t> DeltaTableStore::Append(const TableSnapshot& base, const std::ve
                                         const CommitInfoExtra& extra) {
   std::vector<Action> actions;
   int64_t rows = 0;
+  // New columns join the schema in the same commit as the rows.
+  const DeltaSnapshot* target = base.files.get();
+  DeltaSnapshot widened;
+  if (!extra.add_columns.empty()) {
+    std::vector<ColumnDef> cols = base.columns;
+    for (const auto& c : extra.add_columns) cols.push_back(c);
+    ALOPEX_ASSIGN_OR_RETURN(DeltaSchema schema, SchemaOf(cols));
+    widened = *base.files;
+    widened.metadata.schema_string = SerializeDeltaSchema(schema);
+    widened.schema = std::move(schema);
+    actions.push_back(widened.metadata);
+    target = &widened;
+  }
   if (!batches.empty()) {
-    ALOPEX_ASSIGN_OR_RETURN(auto adds, WriteDataFiles(*base.files, batches));
+    ALOPEX_ASSIGN_OR_RETURN(auto adds, WriteDataFiles(*target, batches));
     for (auto& a : adds) actions.push_back(std::move(a));
     for (const auto& b : batches) rows += int64_t(b.num_rows);
   }

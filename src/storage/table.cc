@@ -164,10 +164,12 @@ Status Table::Reload(int64_t version) {
 Status Table::Append(std::vector<Batch> batches, const CommitInfoExtra& extra) {
   if (auto store = this->store()) {
     ALOPEX_ASSIGN_OR_RETURN(auto base, Snapshot());
+    std::vector<ColumnDef> cols = base->columns;
+    for (const auto& c : extra.add_columns) cols.push_back(c);
     std::vector<Batch> rows;
     for (auto& b : batches) {
       if (b.num_rows == 0) continue;
-      ALOPEX_RETURN_IF_ERROR(CheckNotNull(base->columns, b));
+      ALOPEX_RETURN_IF_ERROR(CheckNotNull(cols, b));
       rows.push_back(std::move(b));
     }
     ALOPEX_ASSIGN_OR_RETURN(int64_t version, store->Append(*base, rows, extra));
@@ -177,6 +179,14 @@ Status Table::Append(std::vector<Batch> batches, const CommitInfoExtra& extra) {
   }
   std::lock_guard<std::mutex> lock(mu_);
   auto next = std::make_shared<TableSnapshot>(*current_);
+  if (!extra.add_columns.empty()) {
+    for (auto& old_batch : next->batches) {
+      Batch widened = old_batch->Clone();
+      for (const auto& c : extra.add_columns) widened.columns.push_back(Column::Constant(Value::Null(c.type), widened.num_rows));
+      old_batch = std::make_shared<const Batch>(std::move(widened));
+    }
+    for (const auto& c : extra.add_columns) next->columns.push_back(c);
+  }
   for (auto& b : batches) {
     if (b.num_rows == 0) continue;
     ALOPEX_RETURN_IF_ERROR(CheckNotNull(next->columns, b));

@@ -52,6 +52,9 @@ struct CommitInfoExtra {
   // Named metadata committed atomically with the rows (Delta domain metadata):
   // (domain, configuration text). COPY INTO keeps its loaded-file registry here.
   std::vector<std::pair<std::string, std::string>> domains;
+  // Columns the same commit adds to the table (an import's mergeSchema); the
+  // batches appended carry them last, older rows read NULL.
+  std::vector<ColumnDef> add_columns;
 };
 
 // A streaming append: batches are written as they come (to data files for a
