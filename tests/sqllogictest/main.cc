@@ -35,7 +35,8 @@ fs::path RepoRoot() {
 
 int Usage(const char* message) {
   if (message) std::cerr << "sqllogictest: " << message << "\n";
-  std::cerr << "Usage: sqllogictest [--verbose] [-j N] [FILE_OR_DIR...]   (default: tests/sql)\n";
+  std::cerr << "Usage: sqllogictest [--verbose] [-j N] [--duckdb-inputs] [FILE_OR_DIR...]   (default: tests/sql)\n"
+               "  --duckdb-inputs: statements COPY (...) TO '...' that write input files run in DuckDB (npm)\n";
   return 2;
 }
 
@@ -44,6 +45,7 @@ int Usage(const char* message) {
 int main(int argc, char** argv) {
   alopex::slt::RunnerOptions options;
   int jobs = 1;
+  bool duckdb_inputs = false;
   std::vector<std::string> inputs;
   for (int i = 1; i < argc; i++) {
     std::string arg = argv[i];
@@ -53,6 +55,8 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) return Usage("-j needs a number");
       jobs = std::atoi(argv[++i]);
       if (jobs < 1) return Usage("-j needs a positive number");
+    } else if (arg == "--duckdb-inputs") {
+      duckdb_inputs = true;
     } else if (arg == "--help" || arg == "-h") {
       Usage(nullptr);
       return 0;
@@ -67,6 +71,15 @@ int main(int argc, char** argv) {
   const char* testdata = std::getenv("ALOPEX_TESTDATA");
   options.testdata_dir = testdata && *testdata ? std::string(testdata)
                                                : (root.parent_path() / "shared" / "testdata").lexically_normal().string();
+  if (duckdb_inputs) {
+    options.duckdb_script = (root / "tests" / "integration" / "duckdb" / "query.mjs").string();
+    options.peers_dir = (root / "tests" / "peers").string();
+    if (!fs::is_directory(root / "tests" / "peers" / "node_modules" / "@duckdb" / "node-api")) {
+      std::printf("--duckdb-inputs: @duckdb/node-api is not installed in tests/peers (scripts/setup installs it)\n");
+      std::printf("0 passed, 0 failed, 1 skipped\n");
+      return 0;
+    }
+  }
   if (inputs.empty()) inputs.push_back(fs::is_directory("tests/sql") ? "tests/sql" : (root / "tests" / "sql").string());
 
   std::vector<std::string> files;

@@ -152,6 +152,41 @@ class FileRun {
     return s;
   }
 
+  // `COPY (query) TO 'path' ...`: a statement that makes a test's input file.
+  static bool WritesInputFile(const std::string& sql) {
+    size_t i = sql.find_first_not_of(" \t\n");
+    if (i == std::string::npos || sql.size() < i + 6) return false;
+    std::string head = sql.substr(i, 6);
+    for (auto& ch : head) ch = char(std::toupper(static_cast<unsigned char>(ch)));
+    return head == "COPY (" && sql.find(") TO '") != std::string::npos;
+  }
+
+  // Runs `sql` in DuckDB (creating the target's folder first, as Alopex's COPY
+  // does); the error text, empty on success.
+  std::string RunInDuckdb(const std::string& sql) const {
+    size_t to = sql.rfind(") TO '");
+    size_t start = to + 6, end = sql.find('\'', start);
+    if (end != std::string::npos) {
+      std::filesystem::path target(sql.substr(start, end - start));
+      std::error_code ec;
+      bool partitioned = sql.find("PARTITION_BY", end) != std::string::npos;
+      std::filesystem::create_directories(partitioned ? target : target.parent_path(), ec);
+    }
+    std::string file = test_dir_ + "/duckdb_input.sql";
+    std::string log = test_dir_ + "/duckdb_input.log";
+    {
+      std::ofstream out(file);
+      out << sql;
+    }
+    std::string cmd = "cd '" + options_.peers_dir + "' && node '" + options_.duckdb_script + "' '" + file + "' > '" +
+                      log + "' 2>&1";
+    int rc = std::system(cmd.c_str());
+    if (rc == 0) return "";
+    std::ifstream in(log);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return text.empty() ? "exit status " + std::to_string(rc) : text;
+  }
+
   Status OpenDatabase(const std::string& path, bool read_only) {
     con_.reset();
     db_.reset();
@@ -176,6 +211,11 @@ class FileRun {
       return;
     }
     std::string sql = Substitute(r.sql, vars);
+    if (!options_.duckdb_script.empty() && r.kind == Kind::kStatementOk && WritesInputFile(sql)) {
+      std::string error = RunInDuckdb(sql);
+      if (!error.empty()) return Fail(r.line, sql, "DuckDB (writing the input file) failed: " + error);
+      return Pass();
+    }
     Result<QueryResult> result = con_->Query(sql);
 
     switch (r.kind) {

@@ -9,6 +9,11 @@ struct RunnerOptions {
   bool verbose = false;
   // Replaces __TESTDATA__; records naming it are skipped when it does not exist.
   std::string testdata_dir;
+  // When set, statements that write input files (`COPY (...) TO '...'`) run
+  // in DuckDB instead: this script (tests/integration/duckdb/query.mjs) under
+  // node, from `peers_dir` (where @duckdb/node-api is installed).
+  std::string duckdb_script;
+  std::string peers_dir;
 };
 
 // Checks (statements and queries) by outcome, and what to print about the file.
