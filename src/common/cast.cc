@@ -14,28 +14,13 @@
 #include "common/datetime.h"
 #include "common/json_text.h"
 #include "common/physical_dispatch.h"
+#include "common/text.h"
 
 namespace alopex {
 
 namespace {
 
 // ---------------------------------------------------------------- helpers
-
-inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); i++)
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  return true;
-}
 
 // Copies the validity of `in` to `out` (same row count).
 void CopyValidity(const Column& in, Column* out) {
@@ -88,7 +73,7 @@ inline bool DecimalFits(int128_t v, int width) {
 // Parses a decimal number ("-12.345", "1e3", " 7 ") at `scale`; false when
 // malformed or when it needs more than `width` digits.
 bool ParseDecimalText(std::string_view text, int width, int scale, int128_t* out) {
-  std::string_view s = Trim(text);
+  std::string_view s = TrimAsciiSpace(text);
   size_t p = 0;
   bool neg = false;
   if (p < s.size() && (s[p] == '-' || s[p] == '+')) {
@@ -165,7 +150,7 @@ bool ParseDecimalText(std::string_view text, int width, int scale, int128_t* out
 
 // Parses a double like strtod, after trimming; accepts inf/nan spellings.
 bool ParseDoubleText(std::string_view text, double* out) {
-  std::string_view s = Trim(text);
+  std::string_view s = TrimAsciiSpace(text);
   if (s.empty()) return false;
   bool neg = false;
   if (s[0] == '+' || s[0] == '-') {
@@ -188,7 +173,7 @@ bool ParseDoubleText(std::string_view text, double* out) {
 
 template <typename T>
 bool ParseIntegerText(std::string_view text, T* out) {
-  std::string_view s = Trim(text);
+  std::string_view s = TrimAsciiSpace(text);
   if (s.empty()) return false;
   size_t p = 0;
   bool neg = false;
@@ -228,7 +213,7 @@ bool ParseIntegerText(std::string_view text, T* out) {
 }
 
 bool ParseBoolText(std::string_view text, bool* out) {
-  std::string_view s = Trim(text);
+  std::string_view s = TrimAsciiSpace(text);
   if (EqualsIgnoreCase(s, "true") || EqualsIgnoreCase(s, "t") || s == "1" || EqualsIgnoreCase(s, "yes") ||
       EqualsIgnoreCase(s, "y") || EqualsIgnoreCase(s, "on")) {
     *out = true;
@@ -251,7 +236,7 @@ int HexDigit(char c) {
 
 // 32 hex digits, hyphens anywhere between groups, optional braces.
 bool ParseUuidText(std::string_view text, Uuid* out) {
-  std::string_view s = Trim(text);
+  std::string_view s = TrimAsciiSpace(text);
   if (s.size() >= 2 && s.front() == '{' && s.back() == '}') s = s.substr(1, s.size() - 2);
   uint64_t hi = 0, lo = 0;
   int n = 0;
@@ -582,7 +567,7 @@ Status Caster::CastFromJson() {
   std::string decoded;
   for (size_t i = 0; i < n_; i++) {
     if (!in_.IsValid(i)) continue;
-    std::string_view s = Trim(in_.GetStringView(i));
+    std::string_view s = TrimAsciiSpace(in_.GetStringView(i));
     JsonKind kind = JsonKindOf(s);
     if (kind == JsonKind::kNull) {
       text.SetNull(i);
@@ -751,23 +736,23 @@ size_t ItemEnd(std::string_view s, size_t p, size_t end, const char* stops) {
 // Parses '[a, b, ...]' (keyed = false) or '{k: v, k=v, ...}' (keyed = true),
 // brackets required, into items; false when malformed.
 bool SplitNestedText(std::string_view text, bool keyed, std::vector<NestedTextItem>* items) {
-  std::string_view s = Trim(text);
+  std::string_view s = TrimAsciiSpace(text);
   items->clear();
   const char open = keyed ? '{' : '[', close = keyed ? '}' : ']';
   if (s.size() < 2 || s.front() != open || s.back() != close) return false;
   size_t p = 1, end = s.size() - 1;
-  if (Trim(s.substr(1, end - 1)).empty()) return true;
+  if (TrimAsciiSpace(s.substr(1, end - 1)).empty()) return true;
   while (p <= end) {
     size_t e = ItemEnd(s, p, end, ",");
     std::string_view item = s.substr(p, e - p);
     if (keyed) {
       size_t sep = ItemEnd(item, 0, item.size(), ":=");
       if (sep >= item.size()) return false;
-      std::string_view k = Trim(item.substr(0, sep)), v = Trim(item.substr(sep + 1));
+      std::string_view k = TrimAsciiSpace(item.substr(0, sep)), v = TrimAsciiSpace(item.substr(sep + 1));
       if (k.empty() || v.empty()) return false;
       items->push_back({k, v});
     } else {
-      std::string_view v = Trim(item);
+      std::string_view v = TrimAsciiSpace(item);
       if (v.empty()) return false;
       items->push_back({{}, v});
     }

@@ -1,5 +1,7 @@
 #include "common/datetime.h"
 
+#include "common/text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -12,21 +14,6 @@ namespace alopex {
 namespace {
 
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; }
-
-std::string_view TrimView(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); i++)
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  return true;
-}
 
 // DATE covers about +-5.8 million years; keep to a range whose micros fit int64.
 constexpr int64_t kMaxYear = 294247;
@@ -236,7 +223,7 @@ bool IsValidDate(int64_t year, int month, int day) {
 // ---------------------------------------------------------------- parsing
 
 bool TryParseDate(std::string_view text, int32_t* out) {
-  std::string_view s = TrimView(text);
+  std::string_view s = TrimAsciiSpace(text);
   size_t p = 0;
   int64_t days;
   if (!ParseDatePart(s, &p, &days)) {
@@ -262,7 +249,7 @@ bool TryParseDate(std::string_view text, int32_t* out) {
 }
 
 bool TryParseTime(std::string_view text, int64_t* out) {
-  std::string_view s = TrimView(text);
+  std::string_view s = TrimAsciiSpace(text);
   size_t p = 0;
   int64_t t;
   if (!ParseTimePart(s, &p, &t)) return false;
@@ -275,7 +262,7 @@ bool TryParseTime(std::string_view text, int64_t* out) {
 }
 
 bool TryParseTimestamp(std::string_view text, int64_t* out) {
-  std::string_view s = TrimView(text);
+  std::string_view s = TrimAsciiSpace(text);
   size_t p = 0;
   int64_t days;
   if (!ParseDatePart(s, &p, &days)) {
@@ -315,7 +302,7 @@ enum class IntervalUnit { kMillennium, kCentury, kDecade, kYear, kQuarter, kMont
 
 bool ParseIntervalUnit(std::string_view u, IntervalUnit* out) {
   std::string w;
-  for (char c : u) w += Lower(c);
+  for (char c : u) w += AsciiLower(c);
   struct Entry {
     const char* name;
     IntervalUnit unit;
@@ -433,7 +420,7 @@ bool ParseIsoInterval(std::string_view s, Interval* out) {
 }  // namespace
 
 bool TryParseInterval(std::string_view text, Interval* out) {
-  std::string_view s = TrimView(text);
+  std::string_view s = TrimAsciiSpace(text);
   if (s.empty()) return false;
   if ((s[0] == 'P' || s[0] == 'p') && s.size() > 1 && (IsDigit(s[1]) || s[1] == 'T' || s[1] == 't' || s[1] == '-'))
     return ParseIsoInterval(s, out);
@@ -441,11 +428,11 @@ bool TryParseInterval(std::string_view text, Interval* out) {
   size_t p = 0;
   bool any = false;
   while (p < s.size()) {
-    while (p < s.size() && (IsSpace(s[p]) || s[p] == ',')) p++;
+    while (p < s.size() && (IsAsciiSpace(s[p]) || s[p] == ',')) p++;
     if (p >= s.size()) break;
     // "ago" negates everything so far.
     if (s.size() - p >= 3 && EqualsIgnoreCase(s.substr(p, 3), "ago") &&
-        (s.size() - p == 3 || IsSpace(s[p + 3]))) {
+        (s.size() - p == 3 || IsAsciiSpace(s[p + 3]))) {
       if (!any) return false;
       months = -months;
       days = -days;
@@ -492,7 +479,7 @@ bool TryParseInterval(std::string_view text, Interval* out) {
     if (p == num_start) return false;
     long double v = std::strtold(std::string(s.substr(num_start, p - num_start)).c_str(), nullptr);
     if (negative) v = -v;
-    while (p < s.size() && IsSpace(s[p])) p++;
+    while (p < s.size() && IsAsciiSpace(s[p])) p++;
     size_t us = p;
     while (p < s.size() && std::isalpha(static_cast<unsigned char>(s[p]))) p++;
     IntervalUnit unit;
@@ -744,7 +731,7 @@ int CompareIntervals(const Interval& a, const Interval& b) {
 
 bool TryParseDatePart(std::string_view name, DatePart* out) {
   std::string w;
-  for (char c : TrimView(name)) w += Lower(c);
+  for (char c : TrimAsciiSpace(name)) w += AsciiLower(c);
   struct Entry {
     const char* name;
     DatePart part;
@@ -1071,8 +1058,8 @@ Result<int64_t> Strptime(std::string_view text, std::string_view fmt) {
   for (size_t i = 0; i < fmt.size(); i++) {
     char c = fmt[i];
     if (c != '%' || i + 1 >= fmt.size()) {
-      if (IsSpace(c)) {
-        while (p < text.size() && IsSpace(text[p])) p++;
+      if (IsAsciiSpace(c)) {
+        while (p < text.size() && IsAsciiSpace(text[p])) p++;
         continue;
       }
       if (p >= text.size() || text[p] != c)
@@ -1160,7 +1147,7 @@ Result<int64_t> Strptime(std::string_view text, std::string_view fmt) {
         break;
       }
       case 'Z': {
-        while (p < text.size() && !IsSpace(text[p])) p++;
+        while (p < text.size() && !IsAsciiSpace(text[p])) p++;
         break;
       }
       case 's': {

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "common/cast.h"
+#include "common/text.h"
 #include "exec/expression_executor.h"
 #include "formats/csv/csv_writer.h"
 #include "formats/json/json_writer.h"
@@ -29,15 +30,6 @@ enum class FileFormat { kParquet, kCsv, kJson };
 // Partition writers kept open at once; beyond this the least recently used is
 // closed and the partition continues in a new file.
 constexpr size_t kMaxOpenWriters = 64;
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
 
 std::string ParentOf(const std::string& path) {
   size_t slash = path.find_last_of('/');
@@ -130,7 +122,7 @@ Result<char> OptChar(const std::string& name, const Value& v) {
 Status ApplyExportOption(const std::string& name, const Value& v, ExportOptions* o) {
   if (name == "format") {
     ALOPEX_ASSIGN_OR_RETURN(std::string f, OptString(name, v));
-    f = Lower(f);
+    f = AsciiLower(f);
     if (f == "parquet")
       o->format = FileFormat::kParquet;
     else if (f == "csv")
@@ -141,7 +133,7 @@ Status ApplyExportOption(const std::string& name, const Value& v, ExportOptions*
       return OptionError(name, "must be 'parquet', 'csv' or 'json', got '" + f + "'");
   } else if (name == "compression" || name == "codec") {
     ALOPEX_ASSIGN_OR_RETURN(std::string c, OptString(name, v));
-    o->compression = Lower(c);
+    o->compression = AsciiLower(c);
   } else if (name == "compression_level") {
     ALOPEX_ASSIGN_OR_RETURN(int64_t n, OptInt(name, v));
     o->compression_level = int(n);
@@ -481,21 +473,21 @@ Result<ExportSummary> WriteFiles(const std::string& path, const std::vector<std:
     return Status::InvalidArgument("COPY TO: partition_by names every column; no column is left to write");
   if (path.empty()) return Status::InvalidArgument("COPY TO: the target path is empty");
   ExportOptions o;
-  for (const auto& [name, value] : options) ALOPEX_RETURN_IF_ERROR(ApplyExportOption(Lower(name), value, &o));
+  for (const auto& [name, value] : options) ALOPEX_RETURN_IF_ERROR(ApplyExportOption(AsciiLower(name), value, &o));
 
   bool folder = path.back() == '/' || num_partition_columns > 0 || o.file_size_bytes > 0;
-  std::string lower = Lower(path);
-  bool gz_name = EndsWith(lower, ".gz");
+  std::string lower = AsciiLower(path);
+  bool gz_name = lower.ends_with(".gz");
   std::string stem = gz_name ? lower.substr(0, lower.size() - 3) : lower;
   FileFormat format = FileFormat::kParquet;
   if (o.format) {
     format = *o.format;
   } else if (!folder || path.back() != '/') {
-    if (EndsWith(stem, ".csv") || EndsWith(stem, ".tsv"))
+    if (stem.ends_with(".csv") || stem.ends_with(".tsv"))
       format = FileFormat::kCsv;
-    else if (EndsWith(stem, ".json") || EndsWith(stem, ".jsonl") || EndsWith(stem, ".ndjson"))
+    else if (stem.ends_with(".json") || stem.ends_with(".jsonl") || stem.ends_with(".ndjson"))
       format = FileFormat::kJson;
-    else if (EndsWith(stem, ".parquet") || EndsWith(stem, ".parq") || folder)
+    else if (stem.ends_with(".parquet") || stem.ends_with(".parq") || folder)
       format = FileFormat::kParquet;
     else
       return Status::InvalidArgument("COPY TO: cannot tell the format of " + path +

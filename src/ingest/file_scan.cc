@@ -9,13 +9,14 @@
 #include <set>
 
 #include "common/cast.h"
+#include "common/text.h"
 #include "exec/column_predicates.h"
-#include "ingest/delta_function.h"
 #include "exec/expression_executor.h"
 #include "exec/plan.h"
 #include "formats/csv/csv_reader.h"
 #include "formats/json/json_reader.h"
 #include "formats/parquet/parquet_reader.h"
+#include "ingest/delta_function.h"
 #include "io/file_system.h"
 #include "io/hive_partition.h"
 
@@ -37,31 +38,22 @@ const char* FormatName(FileFormat f) {
   return "?";
 }
 
-std::string Lower(std::string s) {
-  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // The format a file name's extension names (compression suffixes looked
 // through).
 std::optional<FileFormat> FormatFromExtension(std::string path) {
-  path = Lower(std::move(path));
+  path = AsciiLower(std::move(path));
   for (const char* z : {".gz", ".gzip", ".zst"})
-    if (EndsWith(path, z)) path.resize(path.size() - std::string_view(z).size());
-  if (EndsWith(path, ".parquet") || EndsWith(path, ".parq")) return FileFormat::kParquet;
-  if (EndsWith(path, ".csv") || EndsWith(path, ".tsv") || EndsWith(path, ".txt")) return FileFormat::kCsv;
-  if (EndsWith(path, ".json") || EndsWith(path, ".jsonl") || EndsWith(path, ".ndjson")) return FileFormat::kJson;
+    if (path.ends_with(z)) path.resize(path.size() - std::string_view(z).size());
+  if (path.ends_with(".parquet") || path.ends_with(".parq")) return FileFormat::kParquet;
+  if (path.ends_with(".csv") || path.ends_with(".tsv") || path.ends_with(".txt")) return FileFormat::kCsv;
+  if (path.ends_with(".json") || path.ends_with(".jsonl") || path.ends_with(".ndjson")) return FileFormat::kJson;
   return std::nullopt;
 }
 
 bool IsLineDelimitedJsonName(std::string path) {
-  path = Lower(std::move(path));
-  if (EndsWith(path, ".gz")) path.resize(path.size() - 3);
-  return EndsWith(path, ".jsonl") || EndsWith(path, ".ndjson");
+  path = AsciiLower(std::move(path));
+  if (path.ends_with(".gz")) path.resize(path.size() - 3);
+  return path.ends_with(".jsonl") || path.ends_with(".ndjson");
 }
 
 // Prefixes `st` with the file's path unless its message already names it.
@@ -249,14 +241,14 @@ Status ApplyOption(const std::string& function, const std::string& name, const V
     only(kTextOnly);
   } else if (name == "compression") {
     ALOPEX_ASSIGN_OR_RETURN(std::string s, r.String(name, v));
-    s = Lower(s);
+    s = AsciiLower(s);
     // The readers recognise gzip by its magic bytes.
     if (s != "auto" && s != "gzip" && s != "none" && s != "uncompressed")
       return r.Error(name, "must be 'auto', 'gzip' or 'none', got '" + s + "'");
     only(kTextOnly);
   } else if ((name == "format" && !is_read_files) || name == "json_format") {
     ALOPEX_ASSIGN_OR_RETURN(std::string s, r.String(name, v));
-    s = Lower(s);
+    s = AsciiLower(s);
     if (s == "auto")
       o->json.format = JsonFormat::kAuto;
     else if (s == "newline_delimited" || s == "ndjson" || s == "jsonl")
@@ -903,7 +895,7 @@ Result<std::shared_ptr<TableFunctionSource>> BindFileScan(const TableFunctionInp
   for (const auto& [name, value] : in.named_args) {
     if (read_files && name == "format") {
       ALOPEX_ASSIGN_OR_RETURN(std::string f, OptionReader(fn).String(name, value));
-      f = Lower(f);
+      f = AsciiLower(f);
       if (f == "parquet")
         format = FileFormat::kParquet;
       else if (f == "csv" || f == "tsv" || f == "text")

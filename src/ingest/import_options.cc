@@ -4,31 +4,11 @@
 #include <cctype>
 
 #include "common/cast.h"
+#include "common/text.h"
 
 namespace alopex {
 
 namespace {
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); j++) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); i++) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); j++)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 class OptionValues {
  public:
@@ -58,7 +38,7 @@ class OptionValues {
   }
   Result<std::string> OneOf(const std::vector<std::string>& allowed) const {
     ALOPEX_ASSIGN_OR_RETURN(std::string s, String());
-    std::string l = Lower(s);
+    std::string l = AsciiLower(s);
     if (std::find(allowed.begin(), allowed.end(), l) != allowed.end()) return l;
     std::string list;
     for (size_t i = 0; i < allowed.size(); i++)
@@ -164,12 +144,7 @@ const std::vector<std::string>& KnownOptions(OptionSet set) {
 
 Status UnknownOption(const std::string& statement, const std::string& name, OptionSet set) {
   std::string msg = statement + ": unknown option \"" + name + "\"";
-  std::string best;
-  size_t best_d = 3;
-  for (const auto& k : KnownOptions(set)) {
-    size_t d = EditDistance(name, k);
-    if (d < best_d) best_d = d, best = k;
-  }
+  std::string best = ClosestName(name, KnownOptions(set), 2);
   if (!best.empty()) msg += "\nDid you mean \"" + best + "\"?";
   return Status::InvalidArgument(msg);
 }
@@ -189,12 +164,12 @@ const char* ImportFormatName(ImportFormat f) {
 }
 
 std::optional<ImportFormat> ImportFormatFromPath(const std::string& path) {
-  std::string p = Lower(path);
+  std::string p = AsciiLower(path);
   for (const char* z : {".gz", ".gzip", ".zst"})
-    if (EndsWith(p, z)) p.resize(p.size() - std::string(z).size());
-  if (EndsWith(p, ".parquet") || EndsWith(p, ".parq")) return ImportFormat::kParquet;
-  if (EndsWith(p, ".csv") || EndsWith(p, ".tsv") || EndsWith(p, ".txt")) return ImportFormat::kCsv;
-  if (EndsWith(p, ".json") || EndsWith(p, ".jsonl") || EndsWith(p, ".ndjson")) return ImportFormat::kJson;
+    if (p.ends_with(z)) p.resize(p.size() - std::string(z).size());
+  if (p.ends_with(".parquet") || p.ends_with(".parq")) return ImportFormat::kParquet;
+  if (p.ends_with(".csv") || p.ends_with(".tsv") || p.ends_with(".txt")) return ImportFormat::kCsv;
+  if (p.ends_with(".json") || p.ends_with(".jsonl") || p.ends_with(".ndjson")) return ImportFormat::kJson;
   return std::nullopt;
 }
 
@@ -202,7 +177,7 @@ Status ParseImportOptions(const std::vector<std::pair<std::string, Value>>& opti
                           const std::string& statement, ImportOptions* o) {
   const auto& known = KnownOptions(set);
   for (const auto& [raw, v] : options) {
-    std::string name = Lower(raw);
+    std::string name = AsciiLower(raw);
     if (std::find(known.begin(), known.end(), name) == known.end()) return UnknownOption(statement, raw, set);
     OptionValues r(statement, raw, v);
     auto csv_only = [&] { o->format_specific.emplace_back(raw, ImportFormat::kCsv); };

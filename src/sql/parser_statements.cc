@@ -2,14 +2,11 @@
 // Delta maintenance (RESTORE, VACUUM, OPTIMIZE) and transactions.
 #include "sql/parser.h"
 
+#include "common/text.h"
+
 namespace alopex::sql {
 
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 }  // namespace
 
@@ -340,7 +337,7 @@ Result<StatementPtr> Parser::ParseCreateIndex() {
   if (s->method.empty() && AcceptWord("using")) {
     ALOPEX_ASSIGN_OR_RETURN(s->method, ParseAnyName());
   }
-  s->method = Lower(s->method);
+  s->method = AsciiLower(s->method);
   if (AcceptWord("with")) {
     ALOPEX_ASSIGN_OR_RETURN(s->options, ParseOptionList());
   }
@@ -484,7 +481,7 @@ Result<std::vector<Option>> Parser::ParseOptionList() {
         option.name += "." + part;
       }
     }
-    option.name = Lower(std::move(option.name));
+    option.name = AsciiLower(std::move(option.name));
     if (AcceptOp("=") || !(IsOp(",") || IsOp(")"))) {
       ALOPEX_ASSIGN_OR_RETURN(option.value, ParseOptionValue());
     }
@@ -652,7 +649,7 @@ Result<StatementPtr> Parser::ParseCopyInto() {
     if (AcceptWord("file_format")) {
       ALOPEX_RETURN_IF_ERROR(ExpectOp("="));
       if (Peek().kind != TokenKind::kWord && Peek().kind != TokenKind::kString) return ErrorAtCurrent();
-      s->file_format = Lower(Peek().value);
+      s->file_format = AsciiLower(Peek().value);
       Advance();
     } else if (AcceptWord("files")) {
       ALOPEX_RETURN_IF_ERROR(ExpectOp("="));

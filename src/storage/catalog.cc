@@ -4,17 +4,14 @@
 #include <cctype>
 #include <filesystem>
 
+#include "common/text.h"
 #include "io/file_system.h"
 #include "storage/catalog_store.h"
 #include "storage/delta_table_store.h"
 
 namespace alopex {
 
-std::string LowerName(const std::string& s) {
-  std::string r = s;
-  for (auto& c : r) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return r;
-}
+std::string LowerName(const std::string& s) { return AsciiLower(s); }
 
 namespace {
 // "main" names the default schema too, as DuckDB users write main.t.

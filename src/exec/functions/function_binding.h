@@ -108,7 +108,6 @@ size_t Utf8Length(std::string_view s);
 size_t Utf8Offset(std::string_view s, size_t cp);
 // Decodes one code point at s[*pos], advancing; invalid bytes decode as themselves.
 uint32_t Utf8Decode(std::string_view s, size_t* pos);
-void Utf8Append(uint32_t cp, std::string* out);
 // Simple case mapping (ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic).
 uint32_t ToLowerCp(uint32_t cp);
 uint32_t ToUpperCp(uint32_t cp);

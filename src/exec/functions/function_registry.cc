@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "common/cast.h"
+#include "common/text.h"
 #include "exec/function.h"
 #include "exec/functions/function_binding.h"
 
@@ -12,25 +13,7 @@ namespace alopex {
 
 namespace {
 
-std::string ToLowerAscii(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = char(c + 32);
-  return s;
-}
 
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); j++) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); i++) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); j++) {
-      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 }  // namespace
 
@@ -44,7 +27,7 @@ const FunctionRegistry& FunctionRegistry::BuiltIns() {
 }
 
 void FunctionRegistry::Register(const std::string& name, ScalarBinder binder) {
-  std::string key = ToLowerAscii(name);
+  std::string key = AsciiLower(name);
   // Several binders under one name are tried in registration order; keep the
   // vector sorted by name and stable within a name.
   auto it = std::upper_bound(functions_.begin(), functions_.end(), key,
@@ -53,18 +36,18 @@ void FunctionRegistry::Register(const std::string& name, ScalarBinder binder) {
 }
 
 void FunctionRegistry::Alias(const std::string& alias, const std::string& name) {
-  std::string key = ToLowerAscii(alias);
+  std::string key = AsciiLower(alias);
   auto it = std::lower_bound(aliases_.begin(), aliases_.end(), key,
                              [](const auto& e, const std::string& k) { return e.first < k; });
   if (it != aliases_.end() && it->first == key) {
-    it->second = ToLowerAscii(name);
+    it->second = AsciiLower(name);
     return;
   }
-  aliases_.insert(it, {key, ToLowerAscii(name)});
+  aliases_.insert(it, {key, AsciiLower(name)});
 }
 
 bool FunctionRegistry::Exists(const std::string& name) const {
-  std::string key = ToLowerAscii(name);
+  std::string key = AsciiLower(name);
   auto a = std::lower_bound(aliases_.begin(), aliases_.end(), key,
                             [](const auto& e, const std::string& k) { return e.first < k; });
   if (a != aliases_.end() && a->first == key) key = a->second;
@@ -84,30 +67,23 @@ std::vector<std::string> FunctionRegistry::Names() const {
 }
 
 Result<BoundScalarFunction> FunctionRegistry::Bind(const ScalarBindInput& input) const {
-  std::string key = ToLowerAscii(input.name);
+  std::string key = AsciiLower(input.name);
   auto a = std::lower_bound(aliases_.begin(), aliases_.end(), key,
                             [](const auto& e, const std::string& k) { return e.first < k; });
   if (a != aliases_.end() && a->first == key) key = a->second;
   auto it = std::lower_bound(functions_.begin(), functions_.end(), key,
                              [](const auto& e, const std::string& k) { return e.first < k; });
   if (it == functions_.end() || it->first != key) {
-    std::string best;
-    size_t best_d = SIZE_MAX;
-    std::string lower = ToLowerAscii(input.name);
-    for (const auto& n : Names()) {
-      if (!n.empty() && !std::isalpha(static_cast<unsigned char>(n[0]))) continue;  // operators
-      size_t d = EditDistance(lower, n);
-      if (d < best_d) {
-        best_d = d;
-        best = n;
-      }
-    }
+    std::vector<std::string> names;
+    for (const auto& n : Names())
+      if (!n.empty() && std::isalpha(static_cast<unsigned char>(n[0]))) names.push_back(n);  // not operators
+    std::string best = ClosestName(input.name, names, std::max<size_t>(3, input.name.size() / 2));
     std::string msg = "Scalar function \"" + input.name + "\" does not exist.";
-    if (!best.empty() && best_d <= std::max<size_t>(3, lower.size() / 2)) msg += " Did you mean \"" + best + "\"?";
+    if (!best.empty()) msg += " Did you mean \"" + best + "\"?";
     return Status::BinderError(msg);
   }
   ScalarBindInput in = input;
-  in.name = ToLowerAscii(input.name);
+  in.name = AsciiLower(input.name);
   if (in.constant_args.size() < in.arg_types.size()) in.constant_args.resize(in.arg_types.size(), nullptr);
   Status first_error;
   for (; it != functions_.end() && it->first == key; ++it) {
@@ -307,23 +283,6 @@ uint32_t Utf8Decode(std::string_view s, size_t* pos) {
   return c;
 }
 
-void Utf8Append(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(char(cp));
-  } else if (cp < 0x800) {
-    out->push_back(char(0xC0 | (cp >> 6)));
-    out->push_back(char(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(char(0xE0 | (cp >> 12)));
-    out->push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(char(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(char(0xF0 | (cp >> 18)));
-    out->push_back(char(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(char(0x80 | (cp & 0x3F)));
-  }
-}
 
 uint32_t ToLowerCp(uint32_t c) {
   if (c >= 'A' && c <= 'Z') return c + 32;
@@ -372,7 +331,7 @@ std::string MapCase(std::string_view s, Map map, bool lower) {
   }
   if (i == s.size()) return out;
   out.resize(i);
-  while (i < s.size()) Utf8Append(map(Utf8Decode(s, &i)), &out);
+  while (i < s.size()) AppendUtf8(&out, map(Utf8Decode(s, &i)));
   return out;
 }
 }  // namespace

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "common/cast.h"
+#include "common/text.h"
 #include "exec/functions/function_binding.h"
 
 namespace alopex::functions {
@@ -877,7 +878,7 @@ void RegisterStringFunctions(FunctionRegistry& r) {
       int64_t cp = GetInt(*call.args[0], i);
       if (cp < 0 || cp > 0x10FFFF) return Status::InvalidArgument("chr: invalid code point " + std::to_string(cp));
       out.clear();
-      Utf8Append(uint32_t(cp), &out);
+      AppendUtf8(&out, uint32_t(cp));
       call.out->SetString(i, out);
     }
     return Status::OK();

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/cast.h"
+#include "common/text.h"
 #include "exec/aggregate.h"
 #include "exec/executor.h"
 #include "exec/expression_executor.h"
@@ -18,30 +19,7 @@ namespace alopex {
 // ---------------------------------------------------------------- helpers
 
 std::string ClosestName(const std::string& name, const std::vector<std::string>& candidates) {
-  auto distance = [](const std::string& a, const std::string& b) {
-    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); j++) prev[j] = j;
-    for (size_t i = 1; i <= a.size(); i++) {
-      cur[0] = i;
-      for (size_t j = 1; j <= b.size(); j++) {
-        size_t sub = prev[j - 1] + (std::tolower(a[i - 1]) != std::tolower(b[j - 1]));
-        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-      }
-      std::swap(prev, cur);
-    }
-    return prev[b.size()];
-  };
-  std::string best;
-  size_t best_d = SIZE_MAX;
-  for (const auto& c : candidates) {
-    size_t d = distance(name, c);
-    if (d < best_d) {
-      best_d = d;
-      best = c;
-    }
-  }
-  if (best.empty() || best_d > std::max<size_t>(2, name.size() / 2)) return "";
-  return best;
+  return alopex::ClosestName(std::string_view(name), candidates, std::max<size_t>(2, name.size() / 2));
 }
 
 void SplitConjuncts(BoundExprPtr e, std::vector<BoundExprPtr>* out) {

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "exec/executor.h"
+#include "common/text.h"
 #include "ingest/file_export.h"
 #include "sql/binder/expr_binder.h"
 #include "sql/binder/optimizer.h"
@@ -15,11 +16,6 @@ namespace alopex {
 Result<StatementResult> RunCopyTo(const sql::CopyToStatement& st, Session& s, const std::vector<Value>& params);
 
 namespace {
-
-std::string LowerText(std::string t) {
-  for (auto& c : t) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return t;
-}
 
 // The partition_by items: constant strings are parsed as expressions
 // ('DATE(created_at)'), other items (PARTITION_BY (a, b)) are used as written.
@@ -53,7 +49,7 @@ std::string PartitionKeyName(const sql::Expr& e, size_t i) {
   if (e.kind == sql::ExprKind::kColumnRef) return e.name;
   if (e.kind == sql::ExprKind::kFunction && e.children.size() == 1 &&
       e.children[0]->kind == sql::ExprKind::kColumnRef)
-    return LowerText(e.name);
+    return AsciiLower(e.name);
   return "p" + std::to_string(i);
 }
 

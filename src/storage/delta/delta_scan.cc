@@ -8,6 +8,7 @@
 
 #include "common/cast.h"
 #include "common/datetime.h"
+#include "common/text.h"
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_writer.h"
 #include "io/hive_partition.h"
@@ -16,12 +17,6 @@
 namespace alopex {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 void CopyValidity(const Column& in, Column* out) {
   if (!in.MayHaveNulls()) return;
@@ -33,9 +28,9 @@ int FindChild(const LogicalType& t, const std::string& name) {
   const auto& fields = t.fields();
   for (size_t i = 0; i < fields.size(); i++)
     if (fields[i].name == name) return int(i);
-  std::string l = Lower(name);
+  std::string l = AsciiLower(name);
   for (size_t i = 0; i < fields.size(); i++)
-    if (Lower(fields[i].name) == l) return int(i);
+    if (AsciiLower(fields[i].name) == l) return int(i);
   return -1;
 }
 
@@ -243,7 +238,7 @@ Result<Value> ParsePartitionValue(const std::optional<std::string>& text, const 
       break;
     case TypeId::kBlob: v = Value::Blob(s); break;
     case TypeId::kBoolean: {
-      std::string l = Lower(s);
+      std::string l = AsciiLower(s);
       if (l == "true") v = Value::Boolean(true);
       else if (l == "false") v = Value::Boolean(false);
       else if (s.empty()) return Value::Null(field.type);
@@ -352,7 +347,7 @@ bool DataFileMayMatch(const DeltaSnapshot& snapshot, const AddFile& add, const s
     ParquetReader::ChunkStatistics cs;
     bool is_partition = false;
     for (const auto& pc : snapshot.partition_columns())
-      if (Lower(pc) == Lower(f.name)) is_partition = true;
+      if (AsciiLower(pc) == AsciiLower(f.name)) is_partition = true;
     if (is_partition) {
       auto it = add.partition_values.find(f.PhysicalName(mode));
       if (it == add.partition_values.end()) it = add.partition_values.find(f.name);
@@ -412,7 +407,7 @@ Result<DeltaFileScan> DeltaFileScan::Make(std::shared_ptr<const DeltaSnapshot> s
   }
   auto partition = [&](const std::string& name) {
     for (const auto& p : snap.partition_columns())
-      if (Lower(p) == Lower(name)) return true;
+      if (AsciiLower(p) == AsciiLower(name)) return true;
     return false;
   };
   for (int f : scan.fields_) scan.is_partition_.push_back(partition(schema.fields[size_t(f)].name));
@@ -457,7 +452,7 @@ Status DeltaFileScan::ReadFile(size_t index, const std::function<Status(Batch&&)
     if (it == add.partition_values.end()) it = add.partition_values.find(f.name);
     if (it == add.partition_values.end()) {
       for (auto j = add.partition_values.begin(); j != add.partition_values.end(); ++j)
-        if (Lower(j->first) == Lower(f.name)) it = j;
+        if (AsciiLower(j->first) == AsciiLower(f.name)) it = j;
     }
     if (it != add.partition_values.end()) text = it->second;
     auto v = ParsePartitionValue(text, f);
@@ -494,7 +489,7 @@ Status DeltaFileScan::ReadFile(size_t index, const std::function<Status(Batch&&)
         if (n == physical) want = n;
       if (want.empty() && mode == ColumnMappingMode::kNone) {
         for (const auto& n : file_names)
-          if (Lower(n) == Lower(physical)) want = n;
+          if (AsciiLower(n) == AsciiLower(physical)) want = n;
       }
     }
     if (want.empty()) continue;
@@ -787,7 +782,7 @@ Result<std::unique_ptr<DeltaDataWriter>> DeltaDataWriter::Open(const std::string
   for (const auto& p : partition_columns) {
     size_t found = names.size();
     for (size_t i = 0; i < names.size(); i++)
-      if (Lower(names[i]) == Lower(p)) found = i;
+      if (AsciiLower(names[i]) == AsciiLower(p)) found = i;
     if (found == names.size())
       return Status::InvalidArgument(w->where + ": partition column '" + p + "' is not written");
     w->part_cols.push_back(found);
@@ -819,7 +814,7 @@ Result<std::unique_ptr<DeltaDataWriter>> DeltaDataWriter::Open(const DeltaSnapsh
   options.file_prefix = file_prefix;
   if (auto it = snapshot.configuration().find("delta.parquet.compression.codec");
       it != snapshot.configuration().end())
-    options.compression = Lower(it->second);
+    options.compression = AsciiLower(it->second);
   options.schema = &snapshot.schema;
   return Open(snapshot.table_path, snapshot.schema.names(), snapshot.schema.types(), snapshot.partition_columns(),
               target_file_size, options);

@@ -1,5 +1,7 @@
 #include "storage/delta/delta_schema.h"
 
+#include "common/text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -7,12 +9,6 @@
 namespace alopex {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // "decimal(10,2)", "decimal(10, 2)", "decimal".
 bool ParseDecimalName(std::string_view s, int* p, int* sc) {
@@ -95,7 +91,7 @@ Status ParseType(const JsonNode& type, DeltaField* out) {
   if (type.is_string()) {
     out->kind = DeltaField::Kind::kPrimitive;
     out->delta_type = type.str();
-    ALOPEX_ASSIGN_OR_RETURN(out->type, PrimitiveType(Lower(type.str())));
+    ALOPEX_ASSIGN_OR_RETURN(out->type, PrimitiveType(AsciiLower(type.str())));
     out->stored_type = out->type;
     return Status::OK();
   }
@@ -273,7 +269,7 @@ LogicalType NaturalType(const DeltaField& f) {
 }  // namespace
 
 Result<ColumnMappingMode> ParseColumnMappingMode(std::string_view mode) {
-  std::string m = Lower(mode);
+  std::string m = AsciiLower(mode);
   if (m.empty() || m == "none") return ColumnMappingMode::kNone;
   if (m == "name") return ColumnMappingMode::kName;
   if (m == "id") return ColumnMappingMode::kId;
@@ -305,9 +301,9 @@ std::vector<LogicalType> DeltaSchema::types() const {
 }
 
 int DeltaSchema::FieldIndex(std::string_view name) const {
-  std::string l = Lower(name);
+  std::string l = AsciiLower(name);
   for (size_t i = 0; i < fields.size(); i++)
-    if (Lower(fields[i].name) == l) return int(i);
+    if (AsciiLower(fields[i].name) == l) return int(i);
   return -1;
 }
 
@@ -372,7 +368,7 @@ Result<DeltaSchema> DeltaSchemaFromColumns(const std::vector<std::string>& names
   std::set<std::string> seen;
   for (size_t i = 0; i < names.size(); i++) {
     if (names[i].empty()) return Status::InvalidArgument("column " + std::to_string(i + 1) + " has an empty name");
-    if (!seen.insert(Lower(names[i])).second)
+    if (!seen.insert(AsciiLower(names[i])).second)
       return Status::InvalidArgument("duplicate column name '" + names[i] + "' (Delta names are case-insensitive)");
     auto field = FieldFromType(names[i], types[i]);
     if (!field.ok()) return field.status().WithContext("column '" + names[i] + "': ");
