@@ -56,15 +56,6 @@ inline int128_t DivRound(int128_t v, int n) {
   return q;
 }
 
-inline int128_t ReadDecimal(const Column& c, size_t i) {
-  return c.type().width() <= 18 ? int128_t(c.data<int64_t>()[i]) : c.data<int128_t>()[i];
-}
-inline void WriteDecimal(Column* c, size_t i, int128_t v) {
-  if (c->type().width() <= 18)
-    c->data<int64_t>()[i] = int64_t(v);
-  else
-    c->data<int128_t>()[i] = v;
-}
 inline bool DecimalFits(int128_t v, int width) {
   int128_t limit = Pow10(width);
   return v < limit && v > -limit;
@@ -1370,5 +1361,7 @@ std::string FormatValue(const Column& col, size_t row) {
   AppendValueText(col, row, &s);
   return s;
 }
+
+__int128 DecimalPow10(int n) { return Pow10Table()[n]; }
 
 }  // namespace alopex

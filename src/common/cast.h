@@ -44,4 +44,17 @@ size_t FormatFloatTo(float v, char* buf);
 // An unscaled decimal with exactly `scale` fraction digits: 150, 2 -> "1.50".
 std::string FormatDecimal(__int128 unscaled, int scale);
 
+// Decimal columns hold int64 unscaled values up to width 18, int128 beyond.
+inline __int128 ReadDecimal(const Column& c, size_t i) {
+  return c.type().width() <= 18 ? __int128(c.data<int64_t>()[i]) : c.data<__int128>()[i];
+}
+inline void WriteDecimal(Column* c, size_t i, __int128 v) {
+  if (c->type().width() <= 18)
+    c->data<int64_t>()[i] = int64_t(v);
+  else
+    c->data<__int128>()[i] = v;
+}
+// 10^n for n in [0, 38].
+__int128 DecimalPow10(int n);
+
 }  // namespace alopex

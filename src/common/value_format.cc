@@ -134,7 +134,7 @@ bool AppendScalarText(const Column& col, size_t row, std::string* out) {
     case TypeId::kFloat: AppendFloat(col.data<float>()[row], out); return true;
     case TypeId::kDouble: AppendDouble(col.data<double>()[row], out); return true;
     case TypeId::kDecimal: {
-      int128_t v = t.width() <= 18 ? int128_t(col.data<int64_t>()[row]) : col.data<int128_t>()[row];
+      int128_t v = ReadDecimal(col, row);
       *out += FormatDecimal(v, t.scale());
       return true;
     }

@@ -120,34 +120,19 @@ ScalarKernel FloatKernel(char op) {
 
 // ---------------------------------------------------------------- decimals
 
-inline __int128 ReadDec(const Column& c, size_t i) {
-  return c.type().width() <= 18 ? __int128(c.data<int64_t>()[i]) : c.data<__int128>()[i];
-}
-inline void WriteDec(Column* c, size_t i, __int128 v) {
-  if (c->type().width() <= 18)
-    c->data<int64_t>()[i] = int64_t(v);
-  else
-    c->data<__int128>()[i] = v;
-}
-__int128 Pow10(int n) {
-  __int128 p = 1;
-  for (int i = 0; i < n; i++) p *= 10;
-  return p;
-}
-
 ScalarKernel DecimalKernel(char op, LogicalType result) {
-  __int128 limit = Pow10(result.width());
+  __int128 limit = DecimalPow10(result.width());
   return [op, result, limit](ScalarCall& call) -> Status {
     const Column& ca = *call.args[0];
     const Column& cb = *call.args[1];
     for (size_t i = 0; i < call.count; i++) {
-      __int128 a = ReadDec(ca, i), b = ReadDec(cb, i), r = 0;
+      __int128 a = ReadDecimal(ca, i), b = ReadDecimal(cb, i), r = 0;
       bool overflow = CheckedOp<__int128>(op, a, b, &r) || r >= limit || r <= -limit;
       if (overflow) {
         if (ca.IsValid(i) && cb.IsValid(i)) return OverflowError(op, result, ca, i, cb);
         r = 0;
       }
-      WriteDec(call.out, i, r);
+      WriteDecimal(call.out, i, r);
     }
     return Status::OK();
   };
@@ -335,7 +320,7 @@ Result<BoundScalarFunction> BindNegate(const ScalarBindInput& in) {
   }
   if (t.id() == TypeId::kDecimal) {
     return MakeBound(in, {t}, t, [](ScalarCall& call) -> Status {
-      for (size_t i = 0; i < call.count; i++) WriteDec(call.out, i, -ReadDec(*call.args[0], i));
+      for (size_t i = 0; i < call.count; i++) WriteDecimal(call.out, i, -ReadDecimal(*call.args[0], i));
       return Status::OK();
     });
   }

@@ -21,10 +21,6 @@ inline int Cmp3(T a, T b) {
   return a < b ? -1 : (a > b ? 1 : 0);
 }
 
-inline __int128 ReadDec(const Column& c, size_t i) {
-  return c.type().width() <= 18 ? __int128(c.data<int64_t>()[i]) : c.data<__int128>()[i];
-}
-
 // Compares child rows where either may be NULL: NULL sorts last.
 int CompareNullable(const Column& a, size_t i, const Column& b, size_t j) {
   bool va = a.IsValid(i), vb = b.IsValid(j);
@@ -215,7 +211,7 @@ int CompareValues(const Column& a, size_t i, const Column& b, size_t j) {
     case TypeId::kDate: return Cmp3(a.data<int32_t>()[i], b.data<int32_t>()[j]);
     case TypeId::kTime: case TypeId::kTimestamp: case TypeId::kTimestampTz:
       return Cmp3(a.data<int64_t>()[i], b.data<int64_t>()[j]);
-    case TypeId::kDecimal: return Cmp3(ReadDec(a, i), ReadDec(b, j));
+    case TypeId::kDecimal: return Cmp3(ReadDecimal(a, i), ReadDecimal(b, j));
     case TypeId::kVarchar: case TypeId::kBlob: case TypeId::kJson:
       return a.data<StringRef>()[i].Compare(b.data<StringRef>()[j]);
     case TypeId::kInterval: return CompareIntervals(a.data<Interval>()[i], b.data<Interval>()[j]);

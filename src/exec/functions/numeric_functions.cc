@@ -15,21 +15,6 @@ namespace {
 
 const LogicalType kDouble(TypeId::kDouble);
 
-inline __int128 ReadDec(const Column& c, size_t i) {
-  return c.type().width() <= 18 ? __int128(c.data<int64_t>()[i]) : c.data<__int128>()[i];
-}
-inline void WriteDec(Column* c, size_t i, __int128 v) {
-  if (c->type().width() <= 18)
-    c->data<int64_t>()[i] = int64_t(v);
-  else
-    c->data<__int128>()[i] = v;
-}
-__int128 Pow10(int n) {
-  __int128 p = 1;
-  for (int i = 0; i < n; i++) p *= 10;
-  return p;
-}
-
 bool IsNumberLike(const LogicalType& t) { return t.IsNumeric() || t.id() == TypeId::kNull; }
 
 // A DOUBLE -> DOUBLE function; `check` returns an error message for invalid input or nullptr.
@@ -64,7 +49,7 @@ enum class RoundMode { kCeil, kFloor, kTrunc, kRound };
 
 __int128 RoundDecimal(__int128 v, int scale, RoundMode mode) {
   if (scale <= 0) return v;
-  __int128 p = Pow10(scale);
+  __int128 p = DecimalPow10(scale);
   __int128 q = v / p, r = v % p;
   switch (mode) {
     case RoundMode::kTrunc: return q;
@@ -105,14 +90,14 @@ ScalarBinder RoundingFunction(RoundMode mode) {
         LogicalType ret = LogicalType::Decimal(t.width(), new_scale);
         return MakeBound(in, {t, TypeId::kBigInt}, ret, [s, d](ScalarCall& call) -> Status {
           for (size_t i = 0; i < call.count; i++) {
-            __int128 v = ReadDec(*call.args[0], i);
+            __int128 v = ReadDecimal(*call.args[0], i);
             if (d < s) {
               // Round away the digits below 10^-d; for d < 0 shift back to scale 0.
               int drop = std::min(s - d, 38);
               v = RoundDecimal(v, drop, RoundMode::kRound);
-              if (d < 0) v *= Pow10(std::min(-d, 38));
+              if (d < 0) v *= DecimalPow10(std::min(-d, 38));
             }
-            WriteDec(call.out, i, v);
+            WriteDecimal(call.out, i, v);
           }
           return Status::OK();
         });
@@ -125,7 +110,7 @@ ScalarBinder RoundingFunction(RoundMode mode) {
               call.out->data<int64_t>()[i] = d < -18 ? 0 : v;
               continue;
             }
-            __int128 r = RoundDecimal(v, int(-d), RoundMode::kRound) * Pow10(int(-d));
+            __int128 r = RoundDecimal(v, int(-d), RoundMode::kRound) * DecimalPow10(int(-d));
             call.out->data<int64_t>()[i] = int64_t(r);
           }
           return Status::OK();
@@ -157,7 +142,7 @@ ScalarBinder RoundingFunction(RoundMode mode) {
       int s = t.scale();
       LogicalType ret = LogicalType::Decimal(t.width(), 0);
       return MakeBound(in, {t}, ret, [s, mode](ScalarCall& call) -> Status {
-        for (size_t i = 0; i < call.count; i++) WriteDec(call.out, i, RoundDecimal(ReadDec(*call.args[0], i), s, mode));
+        for (size_t i = 0; i < call.count; i++) WriteDecimal(call.out, i, RoundDecimal(ReadDecimal(*call.args[0], i), s, mode));
         return Status::OK();
       });
     }
@@ -179,8 +164,8 @@ Result<BoundScalarFunction> BindAbs(const ScalarBindInput& in) {
   if (t.id() == TypeId::kDecimal) {
     return MakeBound(in, {t}, t, [](ScalarCall& call) -> Status {
       for (size_t i = 0; i < call.count; i++) {
-        __int128 v = ReadDec(*call.args[0], i);
-        WriteDec(call.out, i, v < 0 ? -v : v);
+        __int128 v = ReadDecimal(*call.args[0], i);
+        WriteDecimal(call.out, i, v < 0 ? -v : v);
       }
       return Status::OK();
     });

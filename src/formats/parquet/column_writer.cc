@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <cstring>
 
+#include "common/cast.h"
 #include "formats/parquet/compression.h"
 #include "formats/parquet/encodings.h"
 #include "formats/parquet/page_task_pool.h"
@@ -317,7 +318,7 @@ Status ColumnChunkWriter::AppendValues(const Column& src, const uint32_t* rows, 
         scratch_.resize(n * w);
         TypedStats& s = page_stats_;
         for (size_t i = 0; i < n; i++) {
-          __int128 x = t.width() <= 18 ? __int128(src.data<int64_t>()[rows[i]]) : src.data<__int128>()[rows[i]];
+          __int128 x = ReadDecimal(src, rows[i]);
           if (!s.has) {
             s.xmin = s.xmax = x;
             s.has = true;
