@@ -127,26 +127,11 @@ void ColumnChunkWriter::AppendFixed(const T* v, size_t n) {
   TypedStats& s = page_stats_;
   switch (s.kind) {
     case TypedStats::kSigned:
-      for (size_t i = 0; i < n; i++) {
-        int64_t x = int64_t(v[i]);
-        if (!s.has) {
-          s.imin = s.imax = x;
-          s.has = true;
-        }
-        s.imin = std::min(s.imin, x);
-        s.imax = std::max(s.imax, x);
-      }
+      s.ExtendBy(s.imin, s.imax, n, [&](size_t i) { return int64_t(v[i]); });
       break;
     case TypedStats::kUnsigned:
-      for (size_t i = 0; i < n; i++) {
-        uint64_t x = sizeof(T) == 4 ? uint64_t(uint32_t(v[i])) : uint64_t(v[i]);
-        if (!s.has) {
-          s.umin = s.umax = x;
-          s.has = true;
-        }
-        s.umin = std::min(s.umin, x);
-        s.umax = std::max(s.umax, x);
-      }
+      s.ExtendBy(s.umin, s.umax, n,
+                 [&](size_t i) { return sizeof(T) == 4 ? uint64_t(uint32_t(v[i])) : uint64_t(v[i]); });
       break;
     case TypedStats::kFloat:
       if constexpr (std::is_floating_point_v<T>) {
@@ -168,15 +153,7 @@ void ColumnChunkWriter::AppendFixed(const T* v, size_t n) {
           s.has = true;
         }
       } else {
-        for (size_t i = 0; i < n; i++) {
-          double x = double(v[i]);
-          if (!s.has) {
-            s.dmin = s.dmax = x;
-            s.has = true;
-          }
-          s.dmin = std::min(s.dmin, x);
-          s.dmax = std::max(s.dmax, x);
-        }
+        s.ExtendBy(s.dmin, s.dmax, n, [&](size_t i) { return double(v[i]); });
       }
       break;
     default:
@@ -253,12 +230,7 @@ Status ColumnChunkWriter::AppendValues(const Column& src, const uint32_t* rows, 
       for (size_t i = 0; i < n; i++) {
         uint8_t x = b[rows[i]] != 0;
         plain_.push_back(char(x));
-        if (!s.has) {
-          s.imin = s.imax = x;
-          s.has = true;
-        }
-        s.imin = std::min<int64_t>(s.imin, x);
-        s.imax = std::max<int64_t>(s.imax, x);
+        s.Extend(s.imin, s.imax, int64_t(x));
       }
       page_values_ += int64_t(n);
       return Status::OK();
@@ -319,12 +291,7 @@ Status ColumnChunkWriter::AppendValues(const Column& src, const uint32_t* rows, 
         TypedStats& s = page_stats_;
         for (size_t i = 0; i < n; i++) {
           __int128 x = ReadDecimal(src, rows[i]);
-          if (!s.has) {
-            s.xmin = s.xmax = x;
-            s.has = true;
-          }
-          s.xmin = std::min(s.xmin, x);
-          s.xmax = std::max(s.xmax, x);
+          s.Extend(s.xmin, s.xmax, x);
           char* p = scratch_.data() + w * i;
           for (size_t k = 0; k < w; k++) p[k] = char(uint8_t((unsigned __int128)x >> (8 * (w - 1 - k))));
         }

@@ -33,6 +33,31 @@ struct TypedStats {
   int64_t nans = 0;
 
   void Merge(const TypedStats& o);
+  // Widens [lo, hi] (one of the pairs above) by `x`.
+  template <typename V>
+  void Extend(V& lo, V& hi, V x) {
+    if (!has) {
+      lo = hi = x;
+      has = true;
+      return;
+    }
+    lo = x < lo ? x : lo;
+    hi = x > hi ? x : hi;
+  }
+  // Widens [lo, hi] by get(0) .. get(n - 1), without a branch per value.
+  template <typename V, typename Get>
+  void ExtendBy(V& lo, V& hi, size_t n, Get get) {
+    if (n == 0) return;
+    V mn = has ? lo : get(0), mx = has ? hi : get(0);
+    for (size_t i = 0; i < n; i++) {
+      V x = get(i);
+      mn = x < mn ? x : mn;
+      mx = x > mx ? x : mx;
+    }
+    lo = mn;
+    hi = mx;
+    has = true;
+  }
   void Reset() {
     has = false;
     nulls = 0;
