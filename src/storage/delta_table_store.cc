@@ -385,24 +385,21 @@ Result<MaintenanceResult> DeltaTableStore::Vacuum(double retain_hours, bool dry_
 Result<MaintenanceResult> DeltaTableStore::Optimize(const TableSnapshot& base, int64_t target_file_size) {
   const DeltaSnapshot& snap = *base.files;
   // Small files (and files with deleted rows) are rewritten, per partition.
-  std::map<PartitionValues, std::vector<const AddFile*>> groups;
-  for (const auto& a : snap.files)
-    if (a.size < target_file_size || a.deletion_vector) groups[a.partition_values].push_back(&a);
+  ALOPEX_ASSIGN_OR_RETURN(DeltaFileScan scan, DeltaFileScan::Make(base.files, {}));
+  std::map<PartitionValues, std::vector<size_t>> groups;
+  for (size_t i = 0; i < scan.num_files(); i++) {
+    const AddFile& a = scan.file(i);
+    if (a.size < target_file_size || a.deletion_vector) groups[a.partition_values].push_back(i);
+  }
   MaintenanceResult out;
   std::vector<Action> actions;
   int64_t ts = DeltaNowMillis();
   for (auto& [pv, files] : groups) {
-    if (files.size() < 2 && !(files.size() == 1 && files[0]->deletion_vector)) continue;
-    DeltaSnapshot part = snap;
-    part.files.clear();
-    for (const AddFile* a : files) part.files.push_back(*a);
-    auto shared = std::make_shared<const DeltaSnapshot>(std::move(part));
+    if (files.size() < 2 && !scan.file(files[0]).deletion_vector) continue;
     ALOPEX_ASSIGN_OR_RETURN(auto w, DeltaDataWriter::Open(snap, target_file_size));
-    ALOPEX_ASSIGN_OR_RETURN(DeltaFileScan scan, DeltaFileScan::Make(shared, {}));
-    for (size_t i = 0; i < scan.num_files(); i++)
-      ALOPEX_RETURN_IF_ERROR(scan.ReadFile(i, [&](Batch&& b) { return w->Write(b); }));
+    for (size_t i : files) ALOPEX_RETURN_IF_ERROR(scan.ReadFile(i, [&](Batch&& b) { return w->Write(b); }));
     ALOPEX_ASSIGN_OR_RETURN(auto adds, w->Finish());
-    for (const AddFile* a : files) actions.push_back(RemoveFile::For(*a, ts, false));
+    for (size_t i : files) actions.push_back(RemoveFile::For(scan.file(i), ts, false));
     for (auto& a : adds) {
       a.data_change = false;
       actions.push_back(std::move(a));

@@ -251,8 +251,6 @@ Result<std::unique_ptr<TableAppender>> Table::OpenRewriter(std::shared_ptr<const
   return std::unique_ptr<TableAppender>(new StoredWriteTxn(std::move(inner), self, base_version));
 }
 
-Result<std::vector<Batch>> Table::ReadRows(const TableSnapshot& snap) const { return ReadAllRows(snap); }
-
 Status Table::RewriteAs(const TableSnapshot& base, std::vector<ColumnDef> columns, std::vector<Batch> rows,
                        const std::string& operation) {
   std::vector<Batch> kept;
@@ -300,7 +298,7 @@ Status Table::AddColumn(ColumnDef column) {
     ALOPEX_ASSIGN_OR_RETURN(int64_t version, store_->ChangeSchema(*base, cols, "ADD COLUMNS"));
     return Reload(version);
   }
-  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadRows(*base));
+  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadAllRows(*base));
   for (auto& b : rows) b.columns.push_back(Column::Constant(fill, b.num_rows));
   return RewriteAs(*base, std::move(cols), std::move(rows), "ADD COLUMNS");
 }
@@ -317,7 +315,7 @@ Status Table::DropColumn(const std::string& name) {
       return Status::InvalidArgument("cannot drop partition column \"" + name + "\" of table " + name_);
   std::vector<ColumnDef> cols = base->columns;
   cols.erase(cols.begin() + idx);
-  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadRows(*base));
+  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadAllRows(*base));
   for (auto& b : rows) b.columns.erase(b.columns.begin() + idx);
   return RewriteAs(*base, std::move(cols), std::move(rows), "DROP COLUMNS");
 }
@@ -338,7 +336,7 @@ Status Table::RenameColumn(const std::string& from, const std::string& to) {
   for (const auto& p : base->partition_columns)
     if (strcasecmp(p.c_str(), from.c_str()) == 0)
       return Status::InvalidArgument("cannot rename partition column \"" + from + "\" of table " + name_);
-  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadRows(*base));
+  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadAllRows(*base));
   return RewriteAs(*base, std::move(cols), std::move(rows), "RENAME COLUMN");
 }
 

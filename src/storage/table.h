@@ -144,8 +144,6 @@ class Table : public std::enable_shared_from_this<Table> {
   Status CheckNotNull(const std::vector<ColumnDef>& cols, const Batch& b) const;
 
  private:
-  // Every row of `snap` (stored tables read their files).
-  Result<std::vector<Batch>> ReadRows(const TableSnapshot& snap) const;
   // Commits `rows` under `columns` as a rewrite of `base` and installs the result.
   Status RewriteAs(const TableSnapshot& base, std::vector<ColumnDef> columns, std::vector<Batch> rows,
                    const std::string& operation);

@@ -16,17 +16,6 @@ Result<StatementResult> RunCopyInto(const sql::CopyIntoStatement& st, Session& s
 
 namespace {
 
-BinderContext MakeContext(Session& s, const std::vector<Value>& params, const std::string& sql) {
-  BinderContext c;
-  c.catalog = s.catalog;
-  c.functions = s.functions;
-  c.table_functions = s.table_functions;
-  c.params = &params;
-  c.exec = &s.exec;
-  c.sql = sql;
-  return c;
-}
-
 // Binds partition_filter over the partition columns.
 PartitionFilterBinder MakePartitionFilterBinder(Session& s, const std::vector<Value>& params, std::string text) {
   return [&s, &params, text](const std::vector<std::string>& names,
@@ -37,7 +26,7 @@ PartitionFilterBinder MakePartitionFilterBinder(Session& s, const std::vector<Va
     auto* sel = static_cast<sql::SelectStatement*>(stmts[0].get());
     if (!sel->node || sel->node->select_list.size() != 1 || sel->node->from)
       return Status::InvalidArgument("'" + text + "' must be one condition, as 'year = 2024 AND month >= 3'");
-    Binder binder(MakeContext(s, params, sel->text));
+    Binder binder(MakeBinderContext(s, params, sel->text));
     Scope scope;
     for (size_t i = 0; i < names.size(); i++) scope.columns.push_back({"", names[i], types[i], false});
     ExprBinder eb(binder, scope);
@@ -125,7 +114,7 @@ Result<std::vector<std::pair<std::string, Value>>> OptionValues(const std::vecto
 
 
 Result<StatementResult> RunCopyFrom(const sql::CopyFromStatement& st, Session& s, const std::vector<Value>& params) {
-  Binder binder(MakeContext(s, params, st.text));
+  Binder binder(MakeBinderContext(s, params, st.text));
   if (st.into_graph)
     return Status::NotImplemented("COPY FROM ... INTO GRAPH needs property graphs, which this build does not have yet");
   ImportRequest req;
@@ -147,7 +136,7 @@ Result<StatementResult> RunCopyFrom(const sql::CopyFromStatement& st, Session& s
 }
 
 Result<StatementResult> RunCopyInto(const sql::CopyIntoStatement& st, Session& s, const std::vector<Value>& params) {
-  Binder binder(MakeContext(s, params, st.text));
+  Binder binder(MakeBinderContext(s, params, st.text));
   ImportRequest req;
   req.statement = "COPY INTO";
   req.copy_into = true;

@@ -700,24 +700,32 @@ Status DeltaDataWriter::Impl::Write(const Batch& batch) {
       if (!group_info.count(key)) group_info[key] = {std::move(pv), std::move(dir)};
     }
   }
+  // Without partitions a batch whose columns already have the stored types is
+  // written as it is, not copied.
+  bool direct = part_cols.empty();
+  for (size_t k = 0; k < data_cols.size() && direct; k++)
+    direct = batch.columns[data_cols[k]].type() == file_types[k];
   for (auto& [key, rows] : groups) {
     Batch part;
-    bool all = part_cols.empty() || rows.size() == batch.num_rows;
-    part.num_rows = all ? batch.num_rows : rows.size();
-    for (size_t k = 0; k < data_cols.size(); k++) {
-      const Column& src = batch.columns[data_cols[k]];
-      Column picked(src.type());
-      if (all)
-        picked = src.Clone();
-      else
-        picked.Gather(src, rows.data(), rows.size());
-      if (picked.type() != file_types[k]) {
-        Column conv(file_types[k]);
-        Status st = CastColumn(picked, file_types[k], &conv);
-        if (!st.ok()) return st.WithContext(where + ": column '" + names[data_cols[k]] + "': ");
-        picked = std::move(conv);
+    const Batch* out = &batch;
+    if (!direct) {
+      bool all = part_cols.empty() || rows.size() == batch.num_rows;
+      part.num_rows = all ? batch.num_rows : rows.size();
+      for (size_t k = 0; k < data_cols.size(); k++) {
+        const Column& src = batch.columns[data_cols[k]];
+        Column picked(src.type());
+        if (!all) picked.Gather(src, rows.data(), rows.size());
+        const Column& from = all ? src : picked;
+        if (from.type() != file_types[k]) {
+          Column conv(file_types[k]);
+          Status st = CastColumn(from, file_types[k], &conv);
+          if (!st.ok()) return st.WithContext(where + ": column '" + names[data_cols[k]] + "': ");
+          part.columns.push_back(std::move(conv));
+        } else {
+          part.columns.push_back(all ? src.Clone() : std::move(picked));
+        }
       }
-      part.columns.push_back(std::move(picked));
+      out = &part;
     }
     auto it = open.find(key);
     if (it == open.end()) {
@@ -732,7 +740,7 @@ Status DeltaDataWriter::Impl::Write(const Batch& batch) {
       f.writer = std::move(*w);
       it = open.emplace(key, std::move(f)).first;
     }
-    Status st = it->second.writer->Write(part);
+    Status st = it->second.writer->Write(*out);
     if (!st.ok()) return st.WithContext(where + ", data file " + it->second.relative + ": ");
     if (target_file_size > 0 && int64_t(it->second.writer->bytes_written()) >= target_file_size) {
       ALOPEX_RETURN_IF_ERROR(Finish(it->second));
