@@ -192,9 +192,15 @@ Result<StatementResult> RunOptimize(const sql::OptimizeStatement& st, Session& s
   for (const auto& [k, v] : options) {
     if (k != "target_file_size")
       return Status::InvalidArgument("OPTIMIZE: unknown option \"" + k + "\" (known: target_file_size)");
-    auto bytes = v.type().id() == TypeId::kVarchar ? ParseMemorySize(v.ToString())
-                                                   : Result<int64_t>(CastValue(v, TypeId::kBigInt)->GetInt64());
-    if (!bytes.ok() || *bytes < 1) return Status::InvalidArgument("OPTIMIZE: target_file_size must be a positive size");
+    Result<int64_t> bytes = Status::InvalidArgument("");
+    if (v.type().id() == TypeId::kVarchar) {
+      bytes = ParseMemorySize(v.ToString());
+    } else if (auto n = CastValue(v, TypeId::kBigInt); n.ok() && !n->is_null()) {
+      bytes = n->GetInt64();
+    }
+    if (!bytes.ok() || *bytes < 1)
+      return Status::InvalidArgument("OPTIMIZE: option target_file_size must be a positive size like '256MB', got " +
+                                     v.ToString());
     target = *bytes;
   }
   if (st.where)
