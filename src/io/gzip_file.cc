@@ -1,4 +1,5 @@
 #include "io/gzip_file.h"
+#include "io/memory_file_system.h"
 
 #include <zlib.h>
 
@@ -116,6 +117,20 @@ Result<std::string> GzipDecompress(std::string_view data, const std::string& nam
     while (pos < data.size() && data[pos] == '\0') pos++;
   }
   return out;
+}
+
+Result<std::unique_ptr<RandomAccessFile>> OpenMaybeGzip(FileSystem* fs, const std::string& path,
+                                                        const std::string& name) {
+  ALOPEX_ASSIGN_OR_RETURN(auto file, fs->OpenForRead(path));
+  uint64_t size = file->size();
+  if (size < 2) return file;
+  uint8_t magic[2];
+  ALOPEX_RETURN_IF_ERROR(file->ReadAt(0, 2, magic));
+  if (!IsGzip({reinterpret_cast<const char*>(magic), 2})) return file;
+  std::string packed(size, '\0');
+  ALOPEX_RETURN_IF_ERROR(file->ReadAt(0, packed.size(), reinterpret_cast<uint8_t*>(packed.data())));
+  ALOPEX_ASSIGN_OR_RETURN(std::string text, GzipDecompress(packed, name));
+  return NewStringRandomAccessFile(path, std::move(text));
 }
 
 }  // namespace alopex

@@ -20,4 +20,9 @@ Result<std::string> GzipDecompress(std::string_view data, const std::string& nam
 // True when `data` starts with the gzip magic bytes.
 bool IsGzip(std::string_view data);
 
+// Opens `path` for reading; a gzip file (by its magic bytes, whatever its
+// name) is read whole and decompressed into memory. Errors name `name`.
+Result<std::unique_ptr<RandomAccessFile>> OpenMaybeGzip(FileSystem* fs, const std::string& path,
+                                                        const std::string& name);
+
 }  // namespace alopex

@@ -137,20 +137,9 @@ Result<std::unique_ptr<CsvReader>> CsvReader::Open(const std::string& path, cons
     ALOPEX_ASSIGN_OR_RETURN(fs, FileSystem::ForPath(path));
   }
   r->fs_ = fs;
-  ALOPEX_ASSIGN_OR_RETURN(r->file_, fs->OpenForRead(path));
+  // Compressed files are read whole and parsed from memory.
+  ALOPEX_ASSIGN_OR_RETURN(r->file_, OpenMaybeGzip(fs, path, r->display_name_));
   r->file_size_ = r->file_->size();
-  if (r->file_size_ >= 2) {
-    uint8_t magic[2];
-    ALOPEX_RETURN_IF_ERROR(r->file_->ReadAt(0, 2, magic));
-    if (IsGzip({reinterpret_cast<const char*>(magic), 2})) {
-      // Compressed files are read whole and parsed from memory.
-      std::string packed(r->file_size_, '\0');
-      ALOPEX_RETURN_IF_ERROR(r->file_->ReadAt(0, packed.size(), reinterpret_cast<uint8_t*>(packed.data())));
-      ALOPEX_ASSIGN_OR_RETURN(std::string text, GzipDecompress(packed, r->display_name_));
-      r->file_ = NewStringRandomAccessFile(path, std::move(text));
-      r->file_size_ = r->file_->size();
-    }
-  }
   ALOPEX_RETURN_IF_ERROR(r->Sniff(r->options_));
   ALOPEX_RETURN_IF_ERROR(r->PlanSplits());
   return r;
