@@ -1,4 +1,5 @@
 #include "cli/json_value.h"
+#include "common/json_text.h"
 
 #include <charconv>
 #include <cmath>
@@ -81,7 +82,7 @@ bool AppendJsonLiteral(const Value& value, std::string* out) {
       AppendDecimal(value.GetInt128(), type.scale(), out);
       return true;
     case TypeId::kVarchar:
-      AppendJsonString(value.GetString(), out);
+      alopex::AppendJsonString(out, value.GetString());
       return true;
     case TypeId::kJson:
       *out += value.GetString().empty() ? std::string_view("null") : std::string_view(value.GetString());
@@ -92,31 +93,6 @@ bool AppendJsonLiteral(const Value& value, std::string* out) {
 }
 
 }  // namespace
-
-void AppendJsonString(std::string_view text, std::string* out) {
-  static const char kHex[] = "0123456789abcdef";
-  *out += '"';
-  for (char c : text) {
-    switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
-      case '\b': *out += "\\b"; break;
-      case '\f': *out += "\\f"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          *out += "\\u00";
-          *out += kHex[static_cast<unsigned char>(c) >> 4];
-          *out += kHex[c & 15];
-        } else {
-          *out += c;
-        }
-    }
-  }
-  *out += '"';
-}
 
 void AppendJsonValue(const Value& value, std::string* out) {
   if (value.is_null()) {
@@ -154,7 +130,7 @@ void AppendJsonValue(const Value& value, std::string* out) {
       const auto& fields = type.fields();
       for (size_t i = 0; i < items.size(); i++) {
         if (i) *out += ',';
-        AppendJsonString(i < fields.size() ? fields[i].name : std::to_string(i), out);
+        alopex::AppendJsonString(out, i < fields.size() ? fields[i].name : std::to_string(i));
         *out += ':';
         AppendJsonValue(items[i], out);
       }
@@ -169,9 +145,9 @@ void AppendJsonValue(const Value& value, std::string* out) {
         if (i) *out += ',';
         const auto& kv = entries[i].children();
         const Value& key = kv.at(0);
-        AppendJsonString(key.is_null() ? "null" : key.type().id() == TypeId::kVarchar ? key.GetString()
-                                                                                         : key.ToString(),
-                         out);
+        alopex::AppendJsonString(out, key.is_null()                          ? "null"
+                                      : key.type().id() == TypeId::kVarchar ? key.GetString()
+                                                                            : key.ToString());
         *out += ':';
         AppendJsonValue(kv.at(1), out);
       }
@@ -179,7 +155,7 @@ void AppendJsonValue(const Value& value, std::string* out) {
       return;
     }
     default:
-      if (!AppendJsonLiteral(value, out)) AppendJsonString(value.ToString(), out);
+      if (!AppendJsonLiteral(value, out)) alopex::AppendJsonString(out, value.ToString());
       return;
   }
 }
@@ -192,7 +168,7 @@ void AppendJsonCell(const ResultView& result, size_t row, size_t col, std::strin
   const LogicalType& type = result.type(col);
   switch (type.id()) {
     case TypeId::kVarchar:
-      AppendJsonString(result.GetString(row, col), out);
+      alopex::AppendJsonString(out, result.GetString(row, col));
       return;
     case TypeId::kJson: {
       std::string text = result.GetString(row, col);
@@ -206,7 +182,7 @@ void AppendJsonCell(const ResultView& result, size_t row, size_t col, std::strin
     case TypeId::kInterval:
     case TypeId::kUuid:
     case TypeId::kBlob:
-      AppendJsonString(result.GetString(row, col), out);
+      alopex::AppendJsonString(out, result.GetString(row, col));
       return;
     default:
       AppendJsonValue(result.GetValue(row, col), out);
@@ -218,7 +194,7 @@ std::string JsonObjectForRow(const ResultView& result, size_t row) {
   std::string out = "{";
   for (size_t col = 0; col < result.num_columns(); col++) {
     if (col) out += ',';
-    AppendJsonString(result.name(col), &out);
+    alopex::AppendJsonString(&out, result.name(col));
     out += ':';
     AppendJsonCell(result, row, col, &out);
   }

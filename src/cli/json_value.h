@@ -11,8 +11,6 @@
 
 namespace alopex::cli {
 
-// Appends `text` as a quoted, escaped JSON string.
-void AppendJsonString(std::string_view text, std::string* out);
 // Appends `value` as JSON.
 void AppendJsonValue(const Value& value, std::string* out);
 // Appends the value at (row, col) as JSON, using the engine's text for scalar

@@ -6,6 +6,7 @@
 
 #include "cli/json_value.h"
 #include "cli/text_width.h"
+#include "common/json_text.h"
 
 namespace alopex::cli {
 namespace {
@@ -91,7 +92,7 @@ TEST(OutputFormatTest, JsonNestedValues) {
 
 TEST(OutputFormatTest, JsonEscapesControlCharacters) {
   std::string out;
-  AppendJsonString(std::string("a\x01") + "\t", &out);
+  alopex::AppendJsonString(&out, std::string("a\x01") + "\t");
   EXPECT_EQ(out, "\"a\\u0001\\t\"");
 }
 

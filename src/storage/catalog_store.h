@@ -86,9 +86,15 @@ class CatalogStore {
   // database, nothing in catalog.sqlite).
   explicit CatalogStore(std::string prefix) : prefix_(std::move(prefix)) {}
 
-  // The dialect: SQL with $1, $2, ... parameters; results as text.
-  virtual Status Exec(const std::string& sql, const std::vector<Param>& params) = 0;
-  virtual Result<std::vector<Row>> Query(const std::string& sql, const std::vector<Param>& params) = 0;
+  // The dialect: SQL with $1, $2, ... parameters; results as text. Run
+  // appends the result rows to `rows` when it is not null.
+  virtual Status Run(const std::string& sql, const std::vector<Param>& params, std::vector<Row>* rows) = 0;
+  Status Exec(const std::string& sql, const std::vector<Param>& params) { return Run(sql, params, nullptr); }
+  Result<std::vector<Row>> Query(const std::string& sql, const std::vector<Param>& params) {
+    std::vector<Row> rows;
+    ALOPEX_RETURN_IF_ERROR(Run(sql, params, &rows));
+    return rows;
+  }
   // Starts a transaction that will write.
   virtual Status BeginWrite() = 0;
 

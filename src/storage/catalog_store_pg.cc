@@ -74,12 +74,6 @@ class PostgresCatalogStore : public CatalogStore {
   }
 
  protected:
-  Status Exec(const std::string& sql, const std::vector<Param>& params) override { return Run(sql, params, nullptr); }
-  Result<std::vector<Row>> Query(const std::string& sql, const std::vector<Param>& params) override {
-    std::vector<Row> rows;
-    ALOPEX_RETURN_IF_ERROR(Run(sql, params, &rows));
-    return rows;
-  }
   Status BeginWrite() override { return Run("BEGIN", {}, nullptr); }
 
  private:
@@ -105,7 +99,7 @@ class PostgresCatalogStore : public CatalogStore {
     return Status::OK();
   }
 
-  Status Run(const std::string& sql, const std::vector<Param>& params, std::vector<Row>* rows) {
+  Status Run(const std::string& sql, const std::vector<Param>& params, std::vector<Row>* rows) override {
     if (PQtransactionStatus(conn_) != PQTRANS_INTRANS && PQtransactionStatus(conn_) != PQTRANS_INERROR) Reconnect();
     std::vector<const char*> values;
     for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);

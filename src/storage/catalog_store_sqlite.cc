@@ -57,12 +57,6 @@ class SqliteCatalogStore : public CatalogStore {
   }
 
  protected:
-  Status Exec(const std::string& sql, const std::vector<Param>& params) override { return Run(sql, params, nullptr); }
-  Result<std::vector<Row>> Query(const std::string& sql, const std::vector<Param>& params) override {
-    std::vector<Row> rows;
-    ALOPEX_RETURN_IF_ERROR(Run(sql, params, &rows));
-    return rows;
-  }
   // IMMEDIATE: take the write lock now (waiting for another writer), rather
   // than fail to upgrade a read lock in the middle of the transaction.
   Status BeginWrite() override { return Run("BEGIN IMMEDIATE", {}, nullptr); }
@@ -80,7 +74,7 @@ class SqliteCatalogStore : public CatalogStore {
     return Status::IOError("cannot initialize catalog " + path_ + ": " + msg);
   }
 
-  Status Run(const std::string& sql, const std::vector<Param>& params, std::vector<Row>* rows) {
+  Status Run(const std::string& sql, const std::vector<Param>& params, std::vector<Row>* rows) override {
     std::string text = NumberedParameters(sql);
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v2(db_, text.c_str(), -1, &stmt, nullptr) != SQLITE_OK) return Error(sql);
