@@ -1,8 +1,9 @@
 #include "cli/json_value.h"
-#include "common/json_text.h"
 
 #include <charconv>
 #include <cmath>
+
+#include "common/json_text.h"
 
 namespace alopex::cli {
 namespace {

@@ -1,8 +1,9 @@
 #include "common/json_text.h"
-#include "common/text.h"
 
 #include <algorithm>
 #include <cstring>
+
+#include "common/text.h"
 
 namespace alopex {
 

@@ -1,9 +1,11 @@
 #include "storage/delta/json_node.h"
-#include "common/text.h"
 
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+
+#include "common/json_text.h"
+#include "common/text.h"
 
 namespace alopex {
 
@@ -154,37 +156,12 @@ std::optional<bool> JsonNode::GetBool(std::string_view key) const {
 
 // ---------------------------------------------------------------- writing
 
-void AppendJsonQuoted(std::string* out, std::string_view s) {
-  static const char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 15]);
-        } else {
-          out->push_back(char(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
-
 void JsonNode::AppendTo(std::string* out) const {
   switch (kind_) {
     case Kind::kNull: out->append("null"); break;
     case Kind::kBool: out->append(bool_ ? "true" : "false"); break;
     case Kind::kNumber: out->append(text_); break;
-    case Kind::kString: AppendJsonQuoted(out, text_); break;
+    case Kind::kString: AppendJsonString(out, text_); break;
     case Kind::kArray: {
       out->push_back('[');
       for (size_t i = 0; i < items_.size(); i++) {
@@ -198,7 +175,7 @@ void JsonNode::AppendTo(std::string* out) const {
       out->push_back('{');
       for (size_t i = 0; i < members_.size(); i++) {
         if (i) out->push_back(',');
-        AppendJsonQuoted(out, members_[i].first);
+        AppendJsonString(out, members_[i].first);
         out->push_back(':');
         members_[i].second.AppendTo(out);
       }

@@ -81,7 +81,4 @@ class JsonNode {
   std::vector<std::pair<std::string, JsonNode>> members_;
 };
 
-// Appends `s` as a quoted, escaped JSON string literal.
-void AppendJsonQuoted(std::string* out, std::string_view s);
-
 }  // namespace alopex
