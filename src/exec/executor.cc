@@ -59,7 +59,10 @@ class TableScanSource : public Source {
  public:
   explicit TableScanSource(const PlanNode& node) : node_(node) {}
   Status Prepare(const ExecContext& ctx) override {
-    ALOPEX_ASSIGN_OR_RETURN(auto snapshot, node_.table->Snapshot(node_.version));
+    std::shared_ptr<const TableSnapshot> snapshot = node_.snapshot;
+    if (!snapshot) {
+      ALOPEX_ASSIGN_OR_RETURN(snapshot, node_.table->Snapshot(node_.version));
+    }
     // Pushed conjuncts over the output skip files by their statistics.
     std::vector<ColumnPredicate> predicates;
     for (const auto& f : node_.pushed_filters) {

@@ -20,6 +20,7 @@ using BoundExprPtr = std::unique_ptr<BoundExpr>;
 using PlanPtr = std::unique_ptr<PlanNode>;
 class TableFunctionSource;
 class Table;
+struct TableSnapshot;
 
 enum class BoundExprKind {
   kConstant,   // value
@@ -148,6 +149,9 @@ struct PlanNode {
   std::shared_ptr<Table> table;
   std::vector<int> column_ids;  // table columns read, in output order
   int64_t version = -1;         // time travel; -1 = latest
+  // When set, the scan reads this snapshot (a DML statement's: the version it
+  // read, or only the data files it rewrites) instead of `version`.
+  std::shared_ptr<const TableSnapshot> snapshot;
   // kTableScan / kTableFunction: conjuncts over the output, used to skip data
   // (the executor still applies them as a filter unless filters_exact).
   std::vector<BoundExprPtr> pushed_filters;

@@ -15,9 +15,9 @@
 #include "ingest/import_jobs.h"
 #include "ingest/loaded_files.h"
 #include "ingest/spill_file.h"
-#include "storage/table_scan.h"
 #include "io/hive_partition.h"
 #include "storage/table.h"
+#include "storage/table_scan.h"
 
 namespace alopex {
 
@@ -110,6 +110,29 @@ struct FileState {
 Batch ToTableRow(Batch&& in, const std::vector<ColumnDef>& table_cols, const std::vector<int>& source_of);
 std::vector<Batch> Rebatch(std::vector<Batch> batches, size_t size);
 
+// The table as an upsert / update sees it: its columns, the import column of
+// each (-1: none) and the table columns of key_columns. Its rows, as read,
+// spilled and written back, hold the table's columns, then with row_ids
+// _row_id and _row_commit_version, then with per_file the data file (dropped
+// when written back).
+struct MergeTarget {
+  std::vector<ColumnDef> columns;
+  std::vector<int> source_of;
+  std::vector<size_t> keys;
+  bool insert = false;   // upsert: import rows matching no table row are added
+  bool row_ids = false;  // the table tracks row ids: rows keep theirs
+  // A stored table: only its data files holding a matched row are rewritten.
+  // An in-memory table is rewritten whole.
+  bool per_file = false;
+  size_t num_files = 0;
+
+  size_t width() const { return columns.size() + (row_ids ? 2 : 0); }  // columns written back
+  std::vector<int> ScanColumns() const;
+  std::vector<LogicalType> RowTypes() const;
+  // The rewrite: the data files `touched` marks (per_file), with row ids.
+  RewriteSpec Spec(const std::vector<bool>& touched) const;
+};
+
 class Importer {
  public:
   Importer(const ImportRequest& req, Catalog& catalog, const ExecContext& ctx, ImportJob& job)
@@ -136,16 +159,8 @@ class Importer {
   Status ResolveInferredTypes(std::vector<Batch>* rows);
   Result<uint64_t> Commit(std::vector<Batch> rows);
   CommitInfoExtra CommitExtra() const;
-  // The table as a merge sees it: its columns, the import column of each (-1:
-  // none) and the table columns of key_columns.
-  struct MergeTarget {
-    std::vector<ColumnDef> columns;
-    std::vector<int> source_of;
-    std::vector<size_t> keys;
-  };
   Result<uint64_t> Merge(const std::shared_ptr<Table>& table, std::vector<Batch> rows);
-  Result<uint64_t> MergeRows(const MergeTarget& t, const std::vector<Batch>& rows, int seq,
-                             std::vector<Batch> base_rows, const std::function<Status(Batch&&)>& emit);
+  Status KeysTooLarge() const;
   Result<uint64_t> MergeSpilled(const std::shared_ptr<Table>& table, const std::shared_ptr<const TableSnapshot>& base,
                                 const MergeTarget& t, std::vector<Batch> rows, uint64_t input_bytes,
                                 uint64_t input_rows);
@@ -1000,6 +1015,199 @@ Batch GatherRows(const Batch& b, const std::vector<uint32_t>& sel) {
   return g;
 }
 
+std::vector<int> MergeTarget::ScanColumns() const {
+  std::vector<int> ids;
+  for (size_t c = 0; c < columns.size(); c++) ids.push_back(int(c));
+  if (row_ids) ids.insert(ids.end(), {kRowIdColumn, kRowCommitVersionColumn});
+  if (per_file) ids.push_back(kDataFileColumn);
+  return ids;
+}
+
+std::vector<LogicalType> MergeTarget::RowTypes() const {
+  std::vector<LogicalType> types;
+  for (const ColumnDef& c : columns) types.push_back(c.type);
+  if (row_ids) types.insert(types.end(), 2, LogicalType(TypeId::kBigInt));
+  if (per_file) types.push_back(LogicalType(TypeId::kInteger));
+  return types;
+}
+
+RewriteSpec MergeTarget::Spec(const std::vector<bool>& touched) const {
+  RewriteSpec spec;
+  spec.row_ids = row_ids;
+  if (per_file) {
+    spec.files.emplace();
+    for (size_t f = 0; f < touched.size(); f++)
+      if (touched[f]) spec.files->push_back(f);
+  }
+  return spec;
+}
+
+// One merge by key of import rows into table rows (MergeTarget's layout). The
+// import row that wins a key is its last one (with a sequence column, the one
+// numbered highest); table rows with that key take its values, and an upsert
+// adds the winners no table row took. Table rows go through Match, then Emit.
+class KeyMerge {
+ public:
+  struct Ref {
+    uint32_t batch, row;
+  };
+  using Matches = std::vector<std::optional<Ref>>;  // per table row: the winner it takes
+  using Sink = std::function<Status(Batch&&)>;
+
+  // `rows` hold the import columns, then the BIGINT sequence column `seq`
+  // (-1: none); they outlive the merge. `touched` (per_file: a flag per data
+  // file) collects the files holding a matched row; the merges of one import
+  // share it.
+  KeyMerge(const MergeTarget& t, const std::vector<size_t>& key_cols, const std::vector<Batch>& rows, int seq,
+           std::vector<bool>* touched)
+      : t_(t), key_cols_(key_cols), rows_(rows), seq_(seq), touched_(touched) {}
+
+  // Indexes the import keys; false once the index passes `limit` bytes (0: no limit).
+  bool Index(int64_t limit);
+  // The winners `table_rows` match; marks their data files touched.
+  Matches Match(const Batch& table_rows);
+  // Hands `sink` the rows of `table_rows` in touched data files (all of them
+  // without per_file), without the data file column; matched rows carry the
+  // import's values and keep their id with a NULL commit version.
+  Status Emit(Batch&& table_rows, Matches match, const Sink& sink) const;
+  // Upsert: the winners no table row matched, as new rows (NULL ids).
+  Status EmitInserts(const Sink& sink);
+  // Table rows matched plus rows inserted.
+  uint64_t rows() const { return updated_ + inserted_; }
+
+ private:
+  bool IsWinner(size_t batch, size_t row) const;
+
+  const MergeTarget& t_;
+  const std::vector<size_t>& key_cols_;
+  const std::vector<Batch>& rows_;
+  const int seq_;
+  std::vector<bool>* touched_;
+  std::unordered_map<std::string, Ref> winners_;
+  std::set<std::pair<uint32_t, uint32_t>> used_;  // winners a table row took
+  uint64_t updated_ = 0, inserted_ = 0;
+};
+
+bool KeyMerge::Index(int64_t limit) {
+  auto seq_of = [&](Ref r) { return rows_[r.batch].columns[size_t(seq_)].data<int64_t>()[r.row]; };
+  uint64_t key_bytes = 0;
+  for (size_t bi = 0; bi < rows_.size(); bi++) {
+    for (size_t r = 0; r < rows_[bi].num_rows; r++) {
+      auto key = EncodeKey(rows_[bi], key_cols_, r);
+      if (!key) continue;
+      Ref ref{uint32_t(bi), uint32_t(r)};
+      auto [it, inserted] = winners_.try_emplace(std::move(*key), ref);
+      if (inserted)
+        key_bytes += it->first.size() + 64;
+      else if (seq_ < 0 || seq_of(ref) > seq_of(it->second))
+        it->second = ref;
+    }
+    if (limit > 0 && int64_t(key_bytes) > limit) return false;
+  }
+  return true;
+}
+
+KeyMerge::Matches KeyMerge::Match(const Batch& b) {
+  Matches match(b.num_rows);
+  if (winners_.empty()) return match;
+  const int32_t* file = t_.per_file ? b.columns[t_.width()].data<int32_t>() : nullptr;
+  for (size_t r = 0; r < b.num_rows; r++) {
+    auto key = EncodeKey(b, t_.keys, r);
+    if (!key) continue;
+    auto it = winners_.find(*key);
+    if (it == winners_.end()) continue;
+    match[r] = it->second;
+    used_.insert({it->second.batch, it->second.row});
+    updated_++;
+    if (file) (*touched_)[size_t(file[r])] = true;
+  }
+  return match;
+}
+
+Status KeyMerge::Emit(Batch&& b, Matches match, const Sink& sink) const {
+  if (t_.per_file) {
+    const int32_t* file = b.columns[t_.width()].data<int32_t>();
+    std::vector<uint32_t> keep;
+    for (size_t r = 0; r < b.num_rows; r++)
+      if ((*touched_)[size_t(file[r])]) keep.push_back(uint32_t(r));
+    if (keep.empty()) return Status::OK();  // files no import row matched stay as they are
+    if (keep.size() < b.num_rows) {
+      b = GatherRows(b, keep);
+      Matches kept;
+      for (uint32_t r : keep) kept.push_back(match[r]);
+      match = std::move(kept);
+    }
+    b.columns.resize(t_.width());
+  }
+  if (std::none_of(match.begin(), match.end(), [](const auto& m) { return m.has_value(); })) return sink(std::move(b));
+  const std::vector<ColumnDef>& table_cols = t_.columns;
+  Batch nb;
+  nb.num_rows = b.num_rows;
+  for (size_t c = 0; c < table_cols.size(); c++) {
+    if (t_.source_of[c] < 0) {
+      nb.columns.push_back(std::move(b.columns[c]));
+      continue;
+    }
+    const size_t j = size_t(t_.source_of[c]);
+    Column col(table_cols[c].type, b.num_rows);
+    size_t r = 0;
+    while (r < b.num_rows) {
+      if (!match[r]) {  // a run of unchanged rows
+        size_t end = r;
+        while (end < b.num_rows && !match[end]) end++;
+        col.AppendRange(b.columns[c], r, end - r);
+        r = end;
+        continue;
+      }
+      col.AppendRange(rows_[match[r]->batch].columns[j], match[r]->row, 1);
+      r++;
+    }
+    nb.columns.push_back(std::move(col));
+  }
+  if (t_.row_ids) {
+    // An updated row keeps its id and takes this commit's version (NULL).
+    nb.columns.push_back(std::move(b.columns[table_cols.size()]));
+    Column version = std::move(b.columns[table_cols.size() + 1]);
+    for (size_t r = 0; r < b.num_rows; r++)
+      if (match[r]) version.SetNull(r);
+    nb.columns.push_back(std::move(version));
+  }
+  return sink(std::move(nb));
+}
+
+bool KeyMerge::IsWinner(size_t bi, size_t r) const {
+  auto key = EncodeKey(rows_[bi], key_cols_, r);
+  if (!key) return true;  // NULL keys match nothing and are all kept
+  auto it = winners_.find(*key);
+  return it->second.batch == bi && it->second.row == r;
+}
+
+Status KeyMerge::EmitInserts(const Sink& sink) {
+  if (!t_.insert) return Status::OK();
+  for (size_t bi = 0; bi < rows_.size(); bi++) {
+    std::vector<uint32_t> sel;
+    for (size_t r = 0; r < rows_[bi].num_rows; r++)
+      if (!used_.count({uint32_t(bi), uint32_t(r)}) && IsWinner(bi, r)) sel.push_back(uint32_t(r));
+    if (sel.empty()) continue;
+    inserted_ += sel.size();
+    Batch b = ToTableRow(GatherRows(rows_[bi], sel), t_.columns, t_.source_of);
+    if (t_.row_ids)
+      for (int k = 0; k < 2; k++) b.columns.push_back(Column::Constant(Value::Null(TypeId::kBigInt), b.num_rows));
+    ALOPEX_RETURN_IF_ERROR(sink(std::move(b)));
+  }
+  return Status::OK();
+}
+
+Status Importer::KeysTooLarge() const {
+  return Status::OutOfRange(req_.statement + ": the keys of one spill partition of this " +
+                            (o_.mode == ImportMode::kUpsert ? std::string("upsert") : std::string("update")) +
+                            " need more than alopex.import_memory_limit (" + std::to_string(req_.memory_limit) +
+                            " bytes): raise the limit or lower alopex.import_spill_threshold");
+}
+
+// Unless the input spills, the table is read one data file at a time (a stored
+// table's morsels are its data files, table_scan.h): once a file's rows are
+// matched it is known whether the file is rewritten; if not, they are dropped.
 Result<uint64_t> Importer::Merge(const std::shared_ptr<Table>& table, std::vector<Batch> rows) {
   ALOPEX_ASSIGN_OR_RETURN(auto base, table->Snapshot());
   MergeTarget t;
@@ -1011,6 +1219,10 @@ Result<uint64_t> Importer::Merge(const std::shared_ptr<Table>& table, std::vecto
   for (size_t k : key_cols_)
     for (size_t c = 0; c < t.columns.size(); c++)
       if (SameName(cols_[k].target, t.columns[c].name)) t.keys.push_back(c);
+  t.insert = o_.mode == ImportMode::kUpsert;
+  t.per_file = base->files != nullptr;
+  t.row_ids = t.per_file && base->row_tracking;
+  t.num_files = base->num_files;
 
   // What the input holds in memory, and what its keys will.
   uint64_t input_bytes = 0, input_rows = 0;
@@ -1024,117 +1236,39 @@ Result<uint64_t> Importer::Merge(const std::shared_ptr<Table>& table, std::vecto
                (req_.memory_limit > 0 && int64_t(input_bytes) > req_.memory_limit);
   if (spill && input_rows > 0) return MergeSpilled(table, base, t, std::move(rows), input_bytes, input_rows);
 
+  auto fail = [&](const Status& st) { return st.WithContext(req_.statement + ": "); };
+  std::vector<bool> touched(t.per_file ? t.num_files : 0);
+  KeyMerge merge(t, key_cols_, rows, -1, &touched);
+  if (!merge.Index(req_.memory_limit)) return KeysTooLarge();
   std::vector<Batch> next;
   auto emit = [&](Batch&& b) -> Status {
     next.push_back(std::move(b));
     return Status::OK();
   };
-  ALOPEX_ASSIGN_OR_RETURN(std::vector<Batch> base_rows, ReadAllRows(*base));
-  ALOPEX_ASSIGN_OR_RETURN(uint64_t n, MergeRows(t, rows, -1, std::move(base_rows), emit));
-  ALOPEX_RETURN_IF_ERROR(table->Replace(*base, std::move(next), "MERGE").WithContext(req_.statement + ": "));
-  return n;
-}
-
-Result<uint64_t> Importer::MergeRows(const MergeTarget& t, const std::vector<Batch>& rows, int seq,
-                                     std::vector<Batch> base_rows, const std::function<Status(Batch&&)>& emit) {
-  const std::vector<ColumnDef>& table_cols = t.columns;
-  // The input's keys: the last row of each key wins (file order, then row
-  // order; with `seq`, the highest sequence number).
-  struct Ref {
-    uint32_t batch, row;
-  };
-  auto seq_of = [&](Ref r) { return rows[r.batch].columns[size_t(seq)].data<int64_t>()[r.row]; };
-  std::unordered_map<std::string, Ref> winners;
-  uint64_t key_bytes = 0;
-  for (size_t bi = 0; bi < rows.size(); bi++) {
-    for (size_t r = 0; r < rows[bi].num_rows; r++) {
-      auto key = EncodeKey(rows[bi], key_cols_, r);
-      if (!key) continue;
-      Ref ref{uint32_t(bi), uint32_t(r)};
-      auto [it, inserted] = winners.try_emplace(std::move(*key), ref);
-      if (inserted)
-        key_bytes += it->first.size() + 64;
-      else if (seq < 0 || seq_of(ref) > seq_of(it->second))
-        it->second = ref;
-    }
-    if (req_.memory_limit > 0 && int64_t(key_bytes) > req_.memory_limit)
-      return Status::OutOfRange(req_.statement + ": the keys of one spill partition of this " +
-                                (o_.mode == ImportMode::kUpsert ? std::string("upsert") : std::string("update")) +
-                                " need more than alopex.import_memory_limit (" + std::to_string(req_.memory_limit) +
-                                " bytes): raise the limit or lower alopex.import_spill_threshold");
+  ALOPEX_ASSIGN_OR_RETURN(auto scan, TableScan::Make(base, t.ScanColumns()));
+  for (size_t m = 0; m < scan->num_morsels(); m++) {
+    std::vector<std::pair<Batch, KeyMerge::Matches>> morsel;
+    ALOPEX_RETURN_IF_ERROR(fail(scan->Read(m, [&](Batch&& b) {
+      KeyMerge::Matches match = merge.Match(b);
+      morsel.emplace_back(std::move(b), std::move(match));
+      return Status::OK();
+    })));
+    for (auto& [b, match] : morsel) ALOPEX_RETURN_IF_ERROR(merge.Emit(std::move(b), std::move(match), emit));
   }
-  auto is_winner = [&](size_t bi, size_t r) {
-    auto key = EncodeKey(rows[bi], key_cols_, r);
-    if (!key) return true;  // NULL keys match nothing and are all kept
-    auto it = winners.find(*key);
-    return it->second.batch == bi && it->second.row == r;
-  };
-
-  std::set<std::pair<uint32_t, uint32_t>> used;
-  uint64_t updated = 0;
-  for (Batch& b : base_rows) {
-    std::vector<std::optional<Ref>> match(b.num_rows);
-    bool any = false;
-    for (size_t r = 0; r < b.num_rows; r++) {
-      auto key = EncodeKey(b, t.keys, r);
-      if (!key) continue;
-      auto it = winners.find(*key);
-      if (it == winners.end()) continue;
-      match[r] = it->second;
-      used.insert({it->second.batch, it->second.row});
-      any = true;
-      updated++;
-    }
-    if (!any) {
-      ALOPEX_RETURN_IF_ERROR(emit(std::move(b)));
-      continue;
-    }
-    Batch nb;
-    nb.num_rows = b.num_rows;
-    for (size_t c = 0; c < table_cols.size(); c++) {
-      if (t.source_of[c] < 0) {
-        nb.columns.push_back(std::move(b.columns[c]));
-        continue;
-      }
-      const size_t j = size_t(t.source_of[c]);
-      Column col(table_cols[c].type, b.num_rows);
-      size_t r = 0;
-      while (r < b.num_rows) {
-        if (!match[r]) {  // a run of unchanged rows
-          size_t end = r;
-          while (end < b.num_rows && !match[end]) end++;
-          col.AppendRange(b.columns[c], r, end - r);
-          r = end;
-          continue;
-        }
-        col.AppendRange(rows[match[r]->batch].columns[j], match[r]->row, 1);
-        r++;
-      }
-      nb.columns.push_back(std::move(col));
-    }
-    ALOPEX_RETURN_IF_ERROR(emit(std::move(nb)));
-  }
-  uint64_t inserted = 0;
-  if (o_.mode == ImportMode::kUpsert) {
-    for (size_t bi = 0; bi < rows.size(); bi++) {
-      std::vector<uint32_t> sel;
-      for (size_t r = 0; r < rows[bi].num_rows; r++)
-        if (!used.count({uint32_t(bi), uint32_t(r)}) && is_winner(bi, r)) sel.push_back(uint32_t(r));
-      if (sel.empty()) continue;
-      inserted += sel.size();
-      ALOPEX_RETURN_IF_ERROR(emit(ToTableRow(GatherRows(rows[bi], sel), table_cols, t.source_of)));
-    }
-  }
-  return updated + inserted;
+  ALOPEX_RETURN_IF_ERROR(merge.EmitInserts(emit));
+  ALOPEX_RETURN_IF_ERROR(fail(table->Replace(*base, std::move(next), "MERGE", t.Spec(touched))));
+  return merge.rows();
 }
 
 // Grace hash: both sides go to spill files by a hash of the key, so that one
-// partition of each fits alopex.import_spill_threshold; each pair of partitions
-// is then merged in memory (MergeRows) and the result streams into a rewrite of
-// the table. Rows with a NULL key match nothing and skip the spill: the
-// table's are kept, the input's inserted (upsert) or dropped (update). Import
-// rows carry a global sequence number so the last occurrence of a key still
-// wins. The spill folder goes when this returns, whatever happened.
+// partition of each fits alopex.import_spill_threshold, plus one file a side
+// for the rows with a NULL key (they match nothing: the table's are kept, the
+// input's inserted by an upsert). Import rows carry a global sequence number so
+// the last occurrence of a key still wins. A first pass over the partitions
+// finds the data files holding a matched row (stored tables), a second merges
+// them one at a time (KeyMerge) and streams the result into one rewrite of
+// those files (of all rows for an in-memory table). The spill folder goes when
+// this returns, whatever happened.
 Result<uint64_t> Importer::MergeSpilled(const std::shared_ptr<Table>& table,
                                         const std::shared_ptr<const TableSnapshot>& base, const MergeTarget& t,
                                         std::vector<Batch> rows, uint64_t input_bytes, uint64_t input_rows) {
@@ -1151,99 +1285,90 @@ Result<uint64_t> Importer::MergeSpilled(const std::shared_ptr<Table>& table,
   auto created = SpillFolder::Create(req_.spill_dir);
   if (!created.ok()) return fail(created.status());
   std::unique_ptr<SpillFolder> folder = std::move(*created);
-  ALOPEX_ASSIGN_OR_RETURN(auto out, table->OpenRewriter(base, "MERGE"));
-  uint64_t n = 0;
 
-  std::vector<LogicalType> in_types = rows[0].types();
-  const int seq_col = int(in_types.size());
-  in_types.push_back(LogicalType(TypeId::kBigInt));
-  std::vector<LogicalType> base_types;
-  for (const ColumnDef& c : t.columns) base_types.push_back(c.type);
-  std::vector<std::unique_ptr<SpillWriter>> in_files(parts), base_files(parts);
-  auto write = [&](std::vector<std::unique_ptr<SpillWriter>>& files, const char* side, size_t p,
-                   const std::vector<LogicalType>& types, const Batch& b) -> Status {
-    if (!files[p]) {
-      ALOPEX_ASSIGN_OR_RETURN(
-          files[p], SpillWriter::Open(folder->NewFilePath(std::string(side) + std::to_string(p)), types, buffer));
+  // A side's spill files: one per partition, the last (`parts`) for NULL keys.
+  struct Side {
+    std::string name;
+    std::vector<LogicalType> types;
+    std::vector<std::unique_ptr<SpillWriter>> files;
+  };
+  Side input{"input", rows[0].types(), {}}, stored{"table", t.RowTypes(), {}};
+  const int seq_col = int(input.types.size());
+  input.types.push_back(LogicalType(TypeId::kBigInt));
+  input.files.resize(parts + 1);
+  stored.files.resize(parts + 1);
+  auto spill = [&](Side& side, const std::vector<size_t>& keys, const Batch& b) -> Status {
+    std::vector<std::vector<uint32_t>> sel(parts + 1);
+    for (size_t r = 0; r < b.num_rows; r++) {
+      auto key = EncodeKey(b, keys, r);
+      sel[key ? KeyPartition(*key, parts) : parts].push_back(uint32_t(r));
     }
-    return files[p]->Write(b);
+    for (size_t p = 0; p <= parts; p++) {
+      if (sel[p].empty()) continue;
+      std::unique_ptr<SpillWriter>& file = side.files[p];
+      if (!file) {
+        ALOPEX_ASSIGN_OR_RETURN(
+            file, SpillWriter::Open(folder->NewFilePath(side.name + std::to_string(p)), side.types, buffer));
+      }
+      ALOPEX_RETURN_IF_ERROR(sel[p].size() == b.num_rows ? file->Write(b) : file->Write(GatherRows(b, sel[p])));
+    }
+    return Status::OK();
   };
 
   // The input, batch by batch, released as it goes.
   int64_t next_seq = 0;
   for (Batch& b : rows) {
-    std::vector<std::vector<uint32_t>> sel(parts);
-    std::vector<uint32_t> null_keys;
-    for (size_t r = 0; r < b.num_rows; r++) {
-      auto key = EncodeKey(b, key_cols_, r);
-      if (key)
-        sel[KeyPartition(*key, parts)].push_back(uint32_t(r));
-      else
-        null_keys.push_back(uint32_t(r));
-    }
     Column seq(LogicalType(TypeId::kBigInt), b.num_rows);
     seq.Resize(b.num_rows);
     for (size_t r = 0; r < b.num_rows; r++) seq.data<int64_t>()[r] = next_seq++;
     b.columns.push_back(std::move(seq));
-    for (size_t p = 0; p < parts; p++)
-      if (!sel[p].empty()) ALOPEX_RETURN_IF_ERROR(fail(write(in_files, "input", p, in_types, GatherRows(b, sel[p]))));
-    if (o_.mode == ImportMode::kUpsert && !null_keys.empty()) {
-      Batch g = GatherRows(b, null_keys);
-      g.columns.pop_back();
-      n += g.num_rows;
-      ALOPEX_RETURN_IF_ERROR(fail(out->Write(ToTableRow(std::move(g), t.columns, t.source_of))));
-    }
+    ALOPEX_RETURN_IF_ERROR(fail(spill(input, key_cols_, b)));
     b = Batch();
   }
   rows.clear();
-
   // The table, read as it is stored.
-  std::vector<int> all;
-  for (size_t c = 0; c < t.columns.size(); c++) all.push_back(int(c));
-  ALOPEX_ASSIGN_OR_RETURN(auto scan, TableScan::Make(base, all));
-  for (size_t m = 0; m < scan->num_morsels(); m++) {
-    ALOPEX_RETURN_IF_ERROR(fail(scan->Read(m, [&](Batch&& b) -> Status {
-      std::vector<std::vector<uint32_t>> sel(parts);
-      std::vector<uint32_t> null_keys;
-      for (size_t r = 0; r < b.num_rows; r++) {
-        auto key = EncodeKey(b, t.keys, r);
-        if (key)
-          sel[KeyPartition(*key, parts)].push_back(uint32_t(r));
-        else
-          null_keys.push_back(uint32_t(r));
-      }
-      for (size_t p = 0; p < parts; p++)
-        if (!sel[p].empty()) ALOPEX_RETURN_IF_ERROR(write(base_files, "table", p, base_types, GatherRows(b, sel[p])));
-      if (null_keys.size() == b.num_rows) return out->Write(std::move(b));
-      if (!null_keys.empty()) return out->Write(GatherRows(b, null_keys));
-      return Status::OK();
-    })));
-  }
-  for (auto& f : in_files)
-    if (f) ALOPEX_RETURN_IF_ERROR(fail(f->Close()));
-  for (auto& f : base_files)
-    if (f) ALOPEX_RETURN_IF_ERROR(fail(f->Close()));
+  ALOPEX_ASSIGN_OR_RETURN(auto scan, TableScan::Make(base, t.ScanColumns()));
+  for (size_t m = 0; m < scan->num_morsels(); m++)
+    ALOPEX_RETURN_IF_ERROR(fail(scan->Read(m, [&](Batch&& b) { return spill(stored, t.keys, b); })));
+  for (Side* side : {&input, &stored})
+    for (auto& f : side->files)
+      if (f) ALOPEX_RETURN_IF_ERROR(fail(f->Close()));
 
-  // One partition at a time.
+  // Merges partition p into `out`; while `out` is not open yet, only marks
+  // the data files it touches.
+  std::vector<bool> touched(t.per_file ? t.num_files : 0);
+  std::unique_ptr<TableAppender> out;
   auto emit = [&](Batch&& b) { return out->Write(std::move(b)); };
-  for (size_t p = 0; p < parts; p++) {
-    ALOPEX_RETURN_IF_ERROR(ctx_.CheckInterrupt());
-    std::vector<Batch> base_rows, in_rows;
-    if (!in_files[p]) {  // nothing to merge: the table's rows stay
-      if (base_files[p]) ALOPEX_RETURN_IF_ERROR(fail(ReadSpillFile(base_files[p]->path(), base_types, emit)));
-      continue;
-    }
-    ALOPEX_RETURN_IF_ERROR(fail(ReadSpillFile(in_files[p]->path(), in_types, [&](Batch&& b) {
-      in_rows.push_back(std::move(b));
-      return Status::OK();
-    })));
-    if (base_files[p]) {
-      ALOPEX_RETURN_IF_ERROR(fail(ReadSpillFile(base_files[p]->path(), base_types, [&](Batch&& b) {
-        base_rows.push_back(std::move(b));
+  auto merge_partition = [&](size_t p) -> Result<uint64_t> {
+    std::vector<Batch> in_rows;
+    if (input.files[p]) {
+      ALOPEX_RETURN_IF_ERROR(fail(ReadSpillFile(input.files[p]->path(), input.types, [&](Batch&& b) {
+        in_rows.push_back(std::move(b));
         return Status::OK();
       })));
     }
-    ALOPEX_ASSIGN_OR_RETURN(uint64_t merged, MergeRows(t, in_rows, seq_col, std::move(base_rows), emit));
+    KeyMerge merge(t, key_cols_, in_rows, seq_col, &touched);
+    if (!merge.Index(req_.memory_limit)) return KeysTooLarge();
+    if (stored.files[p]) {
+      ALOPEX_RETURN_IF_ERROR(fail(ReadSpillFile(stored.files[p]->path(), stored.types, [&](Batch&& b) {
+        KeyMerge::Matches match = merge.Match(b);
+        return out ? merge.Emit(std::move(b), std::move(match), emit) : Status::OK();
+      })));
+    }
+    if (out) ALOPEX_RETURN_IF_ERROR(fail(merge.EmitInserts(emit)));
+    return merge.rows();
+  };
+  if (t.per_file) {
+    for (size_t p = 0; p < parts && std::find(touched.begin(), touched.end(), false) != touched.end(); p++) {
+      ALOPEX_RETURN_IF_ERROR(ctx_.CheckInterrupt());
+      if (input.files[p] && stored.files[p]) ALOPEX_RETURN_IF_ERROR(merge_partition(p).status());
+    }
+  }
+  ALOPEX_ASSIGN_OR_RETURN(out, table->OpenRewriter(base, "MERGE", t.Spec(touched)));
+  uint64_t n = 0;
+  for (size_t p = 0; p <= parts; p++) {
+    ALOPEX_RETURN_IF_ERROR(ctx_.CheckInterrupt());
+    ALOPEX_ASSIGN_OR_RETURN(uint64_t merged, merge_partition(p));
     n += merged;
   }
   ALOPEX_RETURN_IF_ERROR(fail(out->Commit().status()));

@@ -24,7 +24,10 @@
 // of the key into spill files (in the database's spill folder, or the system
 // temp folder for :memory:), merged one partition at a time, and the result
 // streams into one rewrite commit (Table::OpenRewriter). Spill files are
-// deleted when the import ends.
+// deleted when the import ends. Either way, a stored table's commit rewrites
+// only the data files holding a row the import matched, and with row tracking
+// matched rows keep their ids (inserted rows get new ones); an in-memory table
+// is replaced whole.
 #pragma once
 
 #include <functional>

@@ -461,13 +461,14 @@ TEST_F(CopyFromTest, ImportStatusIsVisibleFromAnotherConnectionWhileRunning) {
   con_->SetProgressListener(nullptr);
   EXPECT_EQ(Count("watched"), 800000);
   // After the job, its record is final, whoever reads it.
-  auto done = other.Query("SELECT status, files_total, files_done, rows_imported FROM alopex_import_status "
-                          "WHERE target_table = 'watched'");
+  auto done = other.Query(
+      "SELECT status, files_total, files_done, rows_imported FROM alopex_import_status "
+      "WHERE target_table = 'watched'");
   ASSERT_TRUE(done.ok()) << done.status().ToString();
   ASSERT_EQ(done->num_rows(), 1u);
-  EXPECT_EQ(done->GetString(0, 0) + "|" + done->GetString(0, 1) + "|" + done->GetString(0, 2) + "|" +
-                done->GetString(0, 3),
-            "completed|40|40|800000");
+  EXPECT_EQ(
+      done->GetString(0, 0) + "|" + done->GetString(0, 1) + "|" + done->GetString(0, 2) + "|" + done->GetString(0, 3),
+      "completed|40|40|800000");
   // While it ran (progress arrives every 100 ms; a fast machine may finish first),
   // another connection saw it in progress with the file count known.
   if (watcher->seen_running > 0) EXPECT_EQ(watcher->last.substr(0, 3), "40/");
@@ -542,10 +543,10 @@ void WriteKeyedFiles(Connection& con) {
   }
 }
 
-// Every row of `table` as "id|title|score|note", sorted.
-std::vector<std::string> TableRows(Connection& con, const std::string& table) {
-  auto r = con.Query("SELECT id, title, score, note FROM " + table + " ORDER BY id NULLS FIRST, title");
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
+// The rows `sql` returns, as "a|b|c".
+std::vector<std::string> QueryRows(Connection& con, const std::string& sql) {
+  auto r = con.Query(sql);
+  EXPECT_TRUE(r.ok()) << sql << "\n" << r.status().ToString();
   std::vector<std::string> out;
   if (!r.ok()) return out;
   for (size_t i = 0; i < r->num_rows(); i++) {
@@ -555,6 +556,11 @@ std::vector<std::string> TableRows(Connection& con, const std::string& table) {
     out.push_back(row);
   }
   return out;
+}
+
+// Every row of `table` as "id|title|score|note", sorted.
+std::vector<std::string> TableRows(Connection& con, const std::string& table) {
+  return QueryRows(con, "SELECT id, title, score, note FROM " + table + " ORDER BY id NULLS FIRST, title");
 }
 
 // An existing table, then an upsert and an update of both files, at `threshold`.
@@ -597,6 +603,49 @@ TEST_F(CopyFromTest, SpilledUpsertAndUpdateMatchInMemoryAndLeaveNoSpillFiles) {
   std::string ops;  // newest first: the update, then the upsert
   for (size_t i = 0; i < history->num_rows(); i++) ops += history->GetString(i, op) + ",";
   EXPECT_EQ(ops.rfind("MERGE,MERGE,", 0), 0u) << ops;
+  // Both keep the ids of the 31 rows they started with, with the same rows,
+  // and give every row an id of its own.
+  for (std::string table : {"in_memory", "spilled"}) {
+    EXPECT_EQ(
+        QueryRows(con, "SELECT count(*) FILTER (WHERE _row_id < 31), count(DISTINCT _row_id) = count(*) FROM " + table),
+        std::vector<std::string>{"31|true"})
+        << table;
+  }
+  EXPECT_EQ(QueryRows(con,
+                      "SELECT count(*) FROM in_memory m JOIN spilled s ON m._row_id = s._row_id AND m.title = s.title "
+                      "AND m.score = s.score WHERE m._row_id < 31"),
+            std::vector<std::string>{"31"});
+}
+
+TEST_F(CopyFromTest, FailedSpilledUpsertLeavesAStoredTablesFilesAndIds) {
+  auto db = Database::Open((dir_ / "db"));
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  Connection con(**db);
+  WriteKeyedFiles(con);
+  UpsertThenUpdate(con, "t", "1KB");
+  auto snapshot = [&] {
+    return QueryRows(con, "SELECT id, title, score, note, _row_id, _row_commit_version FROM t ORDER BY _row_id");
+  };
+  std::vector<std::string> before = snapshot();
+  ASSERT_FALSE(before.empty());
+  auto history = con.Query("DESCRIBE HISTORY t");
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  const size_t commits = history->num_rows();
+
+  // One partition's keys pass alopex.import_memory_limit while the import
+  // looks for the data files it touches, before anything is written.
+  ASSERT_TRUE(con.Query("SET alopex.import_memory_limit = '100B'").ok());
+  auto r = con.Query(
+      "COPY FROM ['./keyed/f0.parquet', './keyed/f1.csv'] INTO t (id, title) WITH (mode = 'upsert', key_columns = "
+      "['id'])");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("need more than alopex.import_memory_limit"), std::string::npos)
+      << r.status().ToString();
+  EXPECT_EQ(snapshot(), before);
+  history = con.Query("DESCRIBE HISTORY t");
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  EXPECT_EQ(history->num_rows(), commits);
+  EXPECT_TRUE(EmptyFolder(dir_ / ("db/tmp/" + std::to_string(getpid()))));
 }
 
 // Sets $TMPDIR for the life of the object (:memory: databases spill there).

@@ -48,7 +48,9 @@ Result<std::unique_ptr<DeltaTableStore>> DeltaTableStore::Create(
     const std::vector<std::string>& partition_columns,
     const std::vector<std::pair<std::string, std::string>>& properties) {
   ALOPEX_ASSIGN_OR_RETURN(DeltaSchema schema, SchemaOf(columns));
-  StringMap configuration;
+  // Rows keep stable ids (Delta row tracking) unless the table says otherwise:
+  // vector indexes rely on them.
+  StringMap configuration{{"delta.enableRowTracking", "true"}};
   for (const auto& [k, v] : properties) configuration[k] = v;
   ALOPEX_ASSIGN_OR_RETURN(auto delta, DeltaTable::Create(location, schema, partition_columns, configuration));
   return std::unique_ptr<DeltaTableStore>(new DeltaTableStore(std::move(delta)));
@@ -69,6 +71,7 @@ Result<std::shared_ptr<TableSnapshot>> DeltaTableStore::Load(int64_t version) {
   out->num_files = snap.files.size();
   for (const auto& [k, v] : snap.configuration()) out->properties.emplace_back(k, v);
   for (const auto& [k, d] : snap.domains) out->domains[k] = d.configuration;
+  out->row_tracking = TracksRowIds(snap);
   out->files = std::make_shared<const DeltaSnapshot>(std::move(snap));
   return out;
 }
@@ -79,25 +82,6 @@ Result<int64_t> DeltaTableStore::VersionAsOfTimestamp(int64_t micros) {
 }
 
 namespace {
-
-// The protocol `p` extended by the writer feature `feature` (writer version 7
-// lists the features the legacy versions implied), or nullopt when it has it.
-std::optional<Protocol> WithWriterFeature(const Protocol& p, const std::string& feature) {
-  if (p.min_writer_version == 7 && p.HasWriterFeature(feature)) return std::nullopt;
-  Protocol out = p;
-  if (out.min_writer_version < 7) {
-    static const std::pair<const char*, int> kLegacy[] = {{"appendOnly", 2},     {"invariants", 2},
-                                                          {"checkConstraints", 3}, {"changeDataFeed", 4},
-                                                          {"generatedColumns", 4}, {"columnMapping", 5},
-                                                          {"identityColumns", 6}};
-    out.writer_features = std::vector<std::string>{};
-    for (const auto& [name, version] : kLegacy)
-      if (p.min_writer_version >= version) out.writer_features->push_back(name);
-    out.min_writer_version = 7;
-  }
-  out.writer_features->push_back(feature);
-  return out;
-}
 
 CommitOptions AppendOptions(const CommitInfoExtra& extra, int64_t rows) {
   CommitOptions options;
@@ -115,19 +99,33 @@ void AddDomains(const DeltaSnapshot& snap, const CommitInfoExtra& extra, std::ve
   for (const auto& [domain, config] : extra.domains) actions->push_back(DomainMetadata{domain, config, false});
 }
 
-// A streaming append (or, with `rewrite`, a streaming replacement of every
-// file of the base): one DeltaDataWriter per concurrent writer thread, so
-// threads never wait on each other's Parquet encoding, and one per ordered
-// sequence in flight.
+// The hidden columns a rewrite of `snap` keeps row ids in (nullopt: the table
+// does not track them); when the table has no names for them yet, the
+// metaData action that gives them goes to `actions`.
+std::optional<RowTrackingColumns> RewriteRowTracking(const DeltaSnapshot& snap, std::vector<Action>* actions) {
+  if (!TracksRowIds(snap)) return std::nullopt;
+  if (auto names = MaterializedRowTrackingColumns(snap.configuration())) return names;
+  Metadata md = snap.metadata;
+  RowTrackingColumns names = EnsureMaterializedRowTrackingColumns(&md.configuration);
+  actions->push_back(std::move(md));
+  return names;
+}
+
+// A streaming append (or, with `rewrite`, a streaming replacement of the
+// files of the base it names): one DeltaDataWriter per concurrent writer
+// thread, so threads never wait on each other's Parquet encoding, and one per
+// ordered sequence in flight.
 class DeltaWriteTxn : public TableAppender {
  public:
   DeltaWriteTxn(DeltaTable* delta, std::shared_ptr<const TableSnapshot> base, std::function<Status(const Batch&)> check,
-                bool rewrite, std::string operation)
+                std::optional<RewriteSpec> rewrite, std::string operation)
       : delta_(delta),
         base_(std::move(base)),
         check_(std::move(check)),
-        rewrite_(rewrite),
-        operation_(std::move(operation)) {}
+        rewrite_(std::move(rewrite)),
+        operation_(std::move(operation)) {
+    if (rewrite_ && rewrite_->row_ids) row_tracking_ = RewriteRowTracking(*base_->files, &metadata_);
+  }
 
   Status Write(Batch batch) override {
     if (batch.num_rows == 0) return Status::OK();
@@ -141,7 +139,7 @@ class DeltaWriteTxn : public TableAppender {
       }
     }
     if (!w) {
-      ALOPEX_ASSIGN_OR_RETURN(w, DeltaDataWriter::Open(*base_->files));
+      ALOPEX_ASSIGN_OR_RETURN(w, DeltaDataWriter::Open(*base_->files, int64_t(128) << 20, nullptr, "", row_tracking_));
     }
     Status st = w->Write(batch);
     rows_ += batch.num_rows;
@@ -160,7 +158,8 @@ class DeltaWriteTxn : public TableAppender {
       if (!slot) {
         char prefix[24];
         std::snprintf(prefix, sizeof(prefix), "%016llx", static_cast<unsigned long long>(sequence));
-        ALOPEX_ASSIGN_OR_RETURN(slot, DeltaDataWriter::Open(*base_->files, int64_t(128) << 20, nullptr, prefix));
+        ALOPEX_ASSIGN_OR_RETURN(
+            slot, DeltaDataWriter::Open(*base_->files, int64_t(128) << 20, nullptr, prefix, row_tracking_));
       }
       w = slot.get();
     }
@@ -187,16 +186,27 @@ class DeltaWriteTxn : public TableAppender {
 
   Result<int64_t> Commit(const CommitInfoExtra& extra) override {
     std::lock_guard<std::mutex> lock(mu_);
-    std::vector<Action> actions;
+    std::vector<Action> actions = metadata_;
     int64_t now = DeltaNowMillis();
-    if (rewrite_)
-      for (const auto& add : base_->files->files) actions.push_back(RemoveFile::For(add, now));
+    size_t removed = 0;
+    if (rewrite_) {
+      const auto& files = base_->files->files;
+      if (rewrite_->files) {
+        for (size_t i : *rewrite_->files) actions.push_back(RemoveFile::For(files.at(i), now));
+        removed = rewrite_->files->size();
+      } else {
+        for (const auto& add : files) actions.push_back(RemoveFile::For(add, now));
+        removed = files.size();
+      }
+    }
+    size_t added = adds_.size();
     for (auto& a : adds_) actions.push_back(std::move(a));
     adds_.clear();
     for (auto& [seq, w] : ordered_) free_.push_back(std::move(w));
     ordered_.clear();
     for (auto& w : free_) {
       ALOPEX_ASSIGN_OR_RETURN(auto adds, w->Finish());
+      added += adds.size();
       for (auto& a : adds) actions.push_back(std::move(a));
     }
     free_.clear();
@@ -206,7 +216,10 @@ class DeltaWriteTxn : public TableAppender {
       options.operation = operation_;
       options.operation_parameters.erase("mode");
       if (operation_ == "WRITE") options.operation_parameters["mode"] = "\"Overwrite\"";
+      options.operation_metrics["numRemovedFiles"] = std::to_string(removed);
+      options.operation_metrics["numAddedFiles"] = std::to_string(added);
       options.read_scope = ReadScope::kWholeTable;
+      options.row_ids_preserved = row_tracking_.has_value();
     }
     return delta_->Commit(actions, base_->version, options);
   }
@@ -215,8 +228,10 @@ class DeltaWriteTxn : public TableAppender {
   DeltaTable* delta_;
   std::shared_ptr<const TableSnapshot> base_;
   std::function<Status(const Batch&)> check_;
-  const bool rewrite_;
+  const std::optional<RewriteSpec> rewrite_;  // nullopt: an append
   const std::string operation_;
+  std::optional<RowTrackingColumns> row_tracking_;  // a rewrite carrying row ids
+  std::vector<Action> metadata_;                    // naming the row-tracking columns``
   std::mutex mu_;
   std::vector<std::unique_ptr<DeltaDataWriter>> free_;
   std::map<uint64_t, std::unique_ptr<DeltaDataWriter>> ordered_;
@@ -255,27 +270,32 @@ Result<int64_t> DeltaTableStore::Append(const TableSnapshot& base, const std::ve
 Result<std::unique_ptr<TableAppender>> DeltaTableStore::OpenAppender(std::shared_ptr<const TableSnapshot> base,
                                                                      std::function<Status(const Batch&)> check) {
   if (!base->files) return Status::Internal("append to a stored table without its files");
-  return std::unique_ptr<TableAppender>(new DeltaWriteTxn(delta_.get(), std::move(base), std::move(check), false, ""));
+  return std::unique_ptr<TableAppender>(
+      new DeltaWriteTxn(delta_.get(), std::move(base), std::move(check), std::nullopt, ""));
 }
 
 Result<std::unique_ptr<TableAppender>> DeltaTableStore::OpenRewriter(std::shared_ptr<const TableSnapshot> base,
                                                                      const std::string& operation,
+                                                                     const RewriteSpec& spec,
                                                                      std::function<Status(const Batch&)> check) {
   if (!base->files) return Status::Internal("rewrite of a stored table without its files");
   return std::unique_ptr<TableAppender>(
-      new DeltaWriteTxn(delta_.get(), std::move(base), std::move(check), true, operation));
+      new DeltaWriteTxn(delta_.get(), std::move(base), std::move(check), spec, operation));
 }
 
 Result<int64_t> DeltaTableStore::Rewrite(const TableSnapshot& base, const std::vector<ColumnDef>& columns,
-                                         const std::vector<Batch>& rows, const std::string& operation) {
+                                         const std::vector<Batch>& rows, const std::string& operation,
+                                         bool row_ids) {
   const DeltaSnapshot& snap = *base.files;
   ALOPEX_ASSIGN_OR_RETURN(DeltaSchema schema, SchemaOf(columns));
   std::vector<Action> actions;
+  std::optional<RowTrackingColumns> row_tracking;
+  if (row_ids) row_tracking = RewriteRowTracking(snap, &actions);
   std::string schema_string = SerializeDeltaSchema(schema);
   if (schema_string != snap.metadata.schema_string) {
-    Metadata md = snap.metadata;
+    Metadata md = actions.empty() ? snap.metadata : std::get<Metadata>(actions[0]);
     md.schema_string = schema_string;
-    actions.push_back(std::move(md));
+    actions.assign(1, Action(std::move(md)));
   }
   int64_t now = DeltaNowMillis();
   for (const auto& add : snap.files) actions.push_back(RemoveFile::For(add, now));
@@ -283,6 +303,7 @@ Result<int64_t> DeltaTableStore::Rewrite(const TableSnapshot& base, const std::v
     DataFileWriteOptions wo;
     wo.schema = &schema;
     wo.column_mapping = snap.column_mapping;
+    wo.row_tracking = row_tracking;
     ALOPEX_ASSIGN_OR_RETURN(auto adds, WriteDataFiles(delta_->path(), schema.names(), schema.types(),
                                                       snap.partition_columns(), rows, int64_t(128) << 20, wo));
     for (auto& a : adds) actions.push_back(std::move(a));
@@ -291,6 +312,7 @@ Result<int64_t> DeltaTableStore::Rewrite(const TableSnapshot& base, const std::v
   options.operation = operation;
   if (operation == "WRITE") options.operation_parameters["mode"] = "\"Overwrite\"";
   options.read_scope = ReadScope::kWholeTable;
+  options.row_ids_preserved = row_tracking.has_value();
   return delta_->Commit(actions, base.version, options);
 }
 
@@ -321,7 +343,8 @@ Result<std::vector<TableCommit>> DeltaTableStore::History() {
 
 Result<int64_t> DeltaTableStore::SetProperties(const TableSnapshot& base,
                                                const std::vector<std::pair<std::string, std::string>>& properties) {
-  Metadata md = base.files->metadata;
+  const DeltaSnapshot& snap = *base.files;
+  Metadata md = snap.metadata;
   JsonNode props = JsonNode::Object();
   for (const auto& [k, v] : properties) {
     md.configuration[k] = v;
@@ -330,7 +353,29 @@ Result<int64_t> DeltaTableStore::SetProperties(const TableSnapshot& base,
   CommitOptions options;
   options.operation = "SET TBLPROPERTIES";
   options.operation_parameters["properties"] = props.Serialize();
-  return delta_->Commit({Action(std::move(md))}, base.version, options);
+  // Properties that need writer features (row tracking, append-only) bring them.
+  std::vector<Action> actions;
+  Protocol protocol = WithPropertyFeatures(snap.protocol, md.configuration);
+  if (!(protocol == snap.protocol)) actions.push_back(protocol);
+  auto enabling = md.configuration.find("delta.enableRowTracking");
+  bool row_tracking = enabling != md.configuration.end() && enabling->second == "true";
+  if (row_tracking) {
+    EnsureMaterializedRowTrackingColumns(&md.configuration);
+    md.configuration.erase("delta.rowTrackingSuspended");
+  }
+  actions.push_back(std::move(md));
+  if (row_tracking) {
+    // Every live file without ids is committed again, so the commit gives it
+    // ids (PROTOCOL.md: enabling needs baseRowId on every live add).
+    for (const auto& add : snap.files) {
+      if (add.base_row_id && add.default_row_commit_version) continue;
+      AddFile again = add;
+      again.data_change = false;
+      actions.push_back(std::move(again));
+    }
+    options.read_scope = ReadScope::kWholeTable;
+  }
+  return delta_->Commit(actions, base.version, options);
 }
 
 Result<int64_t> DeltaTableStore::Restore(const TableSnapshot& base, int64_t version) {
@@ -384,19 +429,24 @@ Result<MaintenanceResult> DeltaTableStore::Vacuum(double retain_hours, bool dry_
 
 Result<MaintenanceResult> DeltaTableStore::Optimize(const TableSnapshot& base, int64_t target_file_size) {
   const DeltaSnapshot& snap = *base.files;
-  // Small files (and files with deleted rows) are rewritten, per partition.
-  ALOPEX_ASSIGN_OR_RETURN(DeltaFileScan scan, DeltaFileScan::Make(base.files, {}));
+  // Small files (and files with deleted rows) are rewritten, per partition,
+  // their rows keeping their ids.
+  std::vector<Action> actions;
+  std::optional<RowTrackingColumns> row_tracking = RewriteRowTracking(snap, &actions);
+  ScanMetadataColumns extra;
+  extra.row_id = extra.row_commit_version = row_tracking.has_value();
+  ALOPEX_ASSIGN_OR_RETURN(DeltaFileScan scan, DeltaFileScan::Make(base.files, {}, {}, nullptr, extra));
   std::map<PartitionValues, std::vector<size_t>> groups;
   for (size_t i = 0; i < scan.num_files(); i++) {
     const AddFile& a = scan.file(i);
     if (a.size < target_file_size || a.deletion_vector) groups[a.partition_values].push_back(i);
   }
   MaintenanceResult out;
-  std::vector<Action> actions;
+  const size_t metadata_actions = actions.size();
   int64_t ts = DeltaNowMillis();
   for (auto& [pv, files] : groups) {
     if (files.size() < 2 && !scan.file(files[0]).deletion_vector) continue;
-    ALOPEX_ASSIGN_OR_RETURN(auto w, DeltaDataWriter::Open(snap, target_file_size));
+    ALOPEX_ASSIGN_OR_RETURN(auto w, DeltaDataWriter::Open(snap, target_file_size, nullptr, "", row_tracking));
     for (size_t i : files) ALOPEX_RETURN_IF_ERROR(scan.ReadFile(i, [&](Batch&& b) { return w->Write(b); }));
     ALOPEX_ASSIGN_OR_RETURN(auto adds, w->Finish());
     for (size_t i : files) actions.push_back(RemoveFile::For(scan.file(i), ts, false));
@@ -407,9 +457,10 @@ Result<MaintenanceResult> DeltaTableStore::Optimize(const TableSnapshot& base, i
     out.files_removed += int64_t(files.size());
     out.files_added += int64_t(adds.size());
   }
-  if (actions.empty()) return out;
+  if (actions.size() == metadata_actions) return out;
   CommitOptions options;
   options.operation = "OPTIMIZE";
+  options.row_ids_preserved = row_tracking.has_value();
   options.operation_parameters["predicate"] = "[]";
   options.operation_metrics["numRemovedFiles"] = std::to_string(out.files_removed);
   options.operation_metrics["numAddedFiles"] = std::to_string(out.files_added);

@@ -32,10 +32,10 @@ class DeltaTableStore : public TableStore {
   Result<std::unique_ptr<TableAppender>> OpenAppender(std::shared_ptr<const TableSnapshot> base,
                                                       std::function<Status(const Batch&)> check) override;
   Result<std::unique_ptr<TableAppender>> OpenRewriter(std::shared_ptr<const TableSnapshot> base,
-                                                      const std::string& operation,
+                                                      const std::string& operation, const RewriteSpec& spec,
                                                       std::function<Status(const Batch&)> check) override;
   Result<int64_t> Rewrite(const TableSnapshot& base, const std::vector<ColumnDef>& columns,
-                          const std::vector<Batch>& rows, const std::string& operation) override;
+                          const std::vector<Batch>& rows, const std::string& operation, bool row_ids) override;
   Result<int64_t> ChangeSchema(const TableSnapshot& base, const std::vector<ColumnDef>& columns,
                                const std::string& operation) override;
   Result<std::vector<TableCommit>> History() override;

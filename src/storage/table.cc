@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 
+#include "storage/delta/delta_log.h"
 #include "storage/table_scan.h"
 #include "storage/table_store.h"
 
@@ -58,6 +59,25 @@ class MemoryWriteTxn : public TableAppender {
 };
 
 }  // namespace
+
+std::shared_ptr<const TableSnapshot> TableSnapshot::WithFiles(const std::vector<size_t>& subset) const {
+  auto out = std::make_shared<TableSnapshot>(*this);
+  auto delta = std::make_shared<DeltaSnapshot>();
+  const DeltaSnapshot& all = *files;
+  delta->table_path = all.table_path;
+  delta->version = all.version;
+  delta->timestamp_ms = all.timestamp_ms;
+  delta->protocol = all.protocol;
+  delta->metadata = all.metadata;
+  delta->schema = all.schema;
+  delta->column_mapping = all.column_mapping;
+  delta->domains = all.domains;
+  for (size_t i : subset) delta->files.push_back(all.files[i]);
+  out->num_files = delta->files.size();
+  out->num_rows = size_t(delta->NumRecords().value_or(0));
+  out->files = std::move(delta);
+  return out;
+}
 
 Table::Table(std::string schema, std::string name, std::vector<ColumnDef> columns)
     : schema_(std::move(schema)), name_(std::move(name)) {
@@ -143,10 +163,10 @@ Result<std::vector<TableCommit>> Table::History() const {
   return store->History();
 }
 
-Status Table::CheckNotNull(const std::vector<ColumnDef>& cols, const Batch& b) const {
-  if (b.columns.size() != cols.size())
+Status Table::CheckNotNull(const std::vector<ColumnDef>& cols, const Batch& b, size_t extra) const {
+  if (b.columns.size() != cols.size() + extra)
     return Status::Internal("write to " + name_ + " with " + std::to_string(b.columns.size()) + " columns, table has " +
-                            std::to_string(cols.size()));
+                            std::to_string(cols.size()) + (extra ? " plus " + std::to_string(extra) + " row ids" : ""));
   for (size_t c = 0; c < cols.size(); c++) {
     if (!cols[c].not_null || !b.columns[c].MayHaveNulls()) continue;
     if (b.columns[c].CountNulls() > 0)
@@ -239,25 +259,46 @@ Result<std::unique_ptr<TableAppender>> Table::OpenAppender() {
 }
 
 Result<std::unique_ptr<TableAppender>> Table::OpenRewriter(std::shared_ptr<const TableSnapshot> base,
-                                                           const std::string& operation) {
+                                                           const std::string& operation, const RewriteSpec& spec) {
+  if (spec.row_ids && !base->row_tracking)
+    return Status::Internal("a rewrite of table " + name_ + " carries row ids, but the table does not track them");
   auto self = shared_from_this();
   auto store = this->store();
   if (!store) return std::unique_ptr<TableAppender>(new MemoryWriteTxn(self, std::move(base), operation));
   std::vector<ColumnDef> cols = base->columns;
   int64_t base_version = base->version;
-  ALOPEX_ASSIGN_OR_RETURN(auto inner, store->OpenRewriter(std::move(base), operation, [self, cols](const Batch& b) {
-    return self->CheckNotNull(cols, b);
-  }));
+  size_t extra = spec.row_ids ? 2 : 0;
+  ALOPEX_ASSIGN_OR_RETURN(auto inner,
+                          store->OpenRewriter(std::move(base), operation, spec, [self, cols, extra](const Batch& b) {
+                            return self->CheckNotNull(cols, b, extra);
+                          }));
   return std::unique_ptr<TableAppender>(new StoredWriteTxn(std::move(inner), self, base_version));
 }
 
+Result<std::vector<Batch>> Table::ReadForRewrite(const TableSnapshot& base) const {
+  if (!base.row_tracking) return ReadAllRows(base);
+  std::shared_ptr<const TableSnapshot> snap(std::shared_ptr<const TableSnapshot>(), &base);
+  std::vector<int> ids;
+  for (size_t i = 0; i < base.columns.size(); i++) ids.push_back(int(i));
+  ids.push_back(kRowIdColumn);
+  ids.push_back(kRowCommitVersionColumn);
+  ALOPEX_ASSIGN_OR_RETURN(auto scan, TableScan::Make(snap, ids));
+  std::vector<Batch> out;
+  for (size_t m = 0; m < scan->num_morsels(); m++)
+    ALOPEX_RETURN_IF_ERROR(scan->Read(m, [&](Batch&& b) {
+      out.push_back(std::move(b));
+      return Status::OK();
+    }));
+  return out;
+}
+
 Status Table::RewriteAs(const TableSnapshot& base, std::vector<ColumnDef> columns, std::vector<Batch> rows,
-                       const std::string& operation) {
+                       const std::string& operation, bool row_ids) {
   std::vector<Batch> kept;
   size_t n = 0;
   for (auto& b : rows) {
     if (b.num_rows == 0) continue;
-    ALOPEX_RETURN_IF_ERROR(CheckNotNull(columns, b));
+    ALOPEX_RETURN_IF_ERROR(CheckNotNull(columns, b, row_ids ? 2 : 0));
     n += b.num_rows;
     kept.push_back(std::move(b));
   }
@@ -265,9 +306,10 @@ Status Table::RewriteAs(const TableSnapshot& base, std::vector<ColumnDef> column
   if (current_->version != base.version)
     return Status::Conflict("table " + name_ + " changed while the statement ran; retry it");
   if (store_) {
-    ALOPEX_ASSIGN_OR_RETURN(int64_t version, store_->Rewrite(base, columns, kept, operation));
+    ALOPEX_ASSIGN_OR_RETURN(int64_t version, store_->Rewrite(base, columns, kept, operation, row_ids));
     return Reload(version);
   }
+  if (row_ids) return Status::Internal("in-memory table " + name_ + " rewritten with row ids");
   auto next = std::make_shared<TableSnapshot>();
   next->columns = std::move(columns);
   next->domains = current_->domains;
@@ -278,8 +320,14 @@ Status Table::RewriteAs(const TableSnapshot& base, std::vector<ColumnDef> column
   return Status::OK();
 }
 
-Status Table::Replace(const TableSnapshot& base, std::vector<Batch> rows, const std::string& operation) {
-  return RewriteAs(base, base.columns, std::move(rows), operation);
+Status Table::Replace(const TableSnapshot& base, std::vector<Batch> rows, const std::string& operation,
+                      const RewriteSpec& spec) {
+  if (!store()) return RewriteAs(base, base.columns, std::move(rows), operation);
+  // The snapshot is the caller's; the rewriter only reads it while open.
+  std::shared_ptr<const TableSnapshot> snap(std::shared_ptr<const TableSnapshot>(), &base);
+  ALOPEX_ASSIGN_OR_RETURN(auto out, OpenRewriter(snap, operation, spec));
+  for (auto& b : rows) ALOPEX_RETURN_IF_ERROR(out->Write(std::move(b)));
+  return out->Commit().status();
 }
 
 Status Table::AddColumn(ColumnDef column) {
@@ -298,9 +346,10 @@ Status Table::AddColumn(ColumnDef column) {
     ALOPEX_ASSIGN_OR_RETURN(int64_t version, store_->ChangeSchema(*base, cols, "ADD COLUMNS"));
     return Reload(version);
   }
-  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadAllRows(*base));
-  for (auto& b : rows) b.columns.push_back(Column::Constant(fill, b.num_rows));
-  return RewriteAs(*base, std::move(cols), std::move(rows), "ADD COLUMNS");
+  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadForRewrite(*base));
+  for (auto& b : rows)
+    b.columns.insert(b.columns.begin() + ptrdiff_t(base->columns.size()), Column::Constant(fill, b.num_rows));
+  return RewriteAs(*base, std::move(cols), std::move(rows), "ADD COLUMNS", base->row_tracking);
 }
 
 Status Table::DropColumn(const std::string& name) {
@@ -315,9 +364,9 @@ Status Table::DropColumn(const std::string& name) {
       return Status::InvalidArgument("cannot drop partition column \"" + name + "\" of table " + name_);
   std::vector<ColumnDef> cols = base->columns;
   cols.erase(cols.begin() + idx);
-  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadAllRows(*base));
+  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadForRewrite(*base));
   for (auto& b : rows) b.columns.erase(b.columns.begin() + idx);
-  return RewriteAs(*base, std::move(cols), std::move(rows), "DROP COLUMNS");
+  return RewriteAs(*base, std::move(cols), std::move(rows), "DROP COLUMNS", base->row_tracking);
 }
 
 Status Table::RenameColumn(const std::string& from, const std::string& to) {
@@ -336,8 +385,8 @@ Status Table::RenameColumn(const std::string& from, const std::string& to) {
   for (const auto& p : base->partition_columns)
     if (strcasecmp(p.c_str(), from.c_str()) == 0)
       return Status::InvalidArgument("cannot rename partition column \"" + from + "\" of table " + name_);
-  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadAllRows(*base));
-  return RewriteAs(*base, std::move(cols), std::move(rows), "RENAME COLUMN");
+  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadForRewrite(*base));
+  return RewriteAs(*base, std::move(cols), std::move(rows), "RENAME COLUMN", base->row_tracking);
 }
 
 Status Table::SetProperties(const std::vector<std::pair<std::string, std::string>>& properties) {

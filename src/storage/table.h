@@ -29,6 +29,10 @@ struct ColumnDef {
 };
 
 struct TableSnapshot {
+  // The same table restricted to `files` (indices into files->files): what a
+  // DML statement rewrites. Stored tables only.
+  std::shared_ptr<const TableSnapshot> WithFiles(const std::vector<size_t>& files) const;
+
   std::vector<ColumnDef> columns;
   std::vector<std::shared_ptr<const Batch>> batches;  // an in-memory table's rows
   std::shared_ptr<const DeltaSnapshot> files;         // a stored table's data files
@@ -39,6 +43,9 @@ struct TableSnapshot {
   // Rows; for a stored table from its file statistics (0 where they are missing).
   size_t num_rows = 0;
   int64_t version = 0;
+  // A stored table whose rows keep stable ids (Delta row tracking): scans can
+  // read them (table_scan.h kRowIdColumn) and rewrites carry them.
+  bool row_tracking = false;
 };
 
 class TableStore;
@@ -55,6 +62,19 @@ struct CommitInfoExtra {
   // Columns the same commit adds to the table (an import's mergeSchema); the
   // batches appended carry them last, older rows read NULL.
   std::vector<ColumnDef> add_columns;
+};
+
+// What a rewrite (UPDATE, DELETE, MERGE, an upsert import) replaces, and what
+// its batches carry.
+struct RewriteSpec {
+  // A stored table's data files the new rows replace, as indices into
+  // base.files->files; nullopt: all of them. An in-memory table replaces every row.
+  std::optional<std::vector<size_t>> files;
+  // The batches carry two BIGINT columns after the table's: each row's
+  // _row_id and _row_commit_version as a scan read them (table_scan.h), NULL
+  // for a new row (and the version NULL for a changed one). The rows keep their
+  // ids. Only for a base with row_tracking.
+  bool row_ids = false;
 };
 
 // A streaming append: batches are written as they come (to data files for a
@@ -106,15 +126,18 @@ class Table : public std::enable_shared_from_this<Table> {
   Status Append(std::vector<Batch> batches, const CommitInfoExtra& extra = {});
   // A streaming append (see TableAppender).
   Result<std::unique_ptr<TableAppender>> OpenAppender();
-  // Replaces every row with `rows`, provided nobody committed since `base`
-  // (Conflict otherwise). Used by UPDATE and DELETE.
-  // `operation` names the commit in the table's history (UPDATE, DELETE, MERGE, ...).
-  Status Replace(const TableSnapshot& base, std::vector<Batch> rows, const std::string& operation = "WRITE");
-  // The streaming form of Replace: the rows written replace every row of
-  // `base` at Commit, in one commit (Conflict when someone committed since
-  // `base`); dropped without Commit it changes nothing.
+  // Replaces the rows of `base` that `spec` names (every row by default) with
+  // `rows`, provided nobody committed since `base` (Conflict otherwise). Used by
+  // UPDATE, DELETE and MERGE. `operation` names the commit in the table's
+  // history (UPDATE, DELETE, MERGE, ...).
+  Status Replace(const TableSnapshot& base, std::vector<Batch> rows, const std::string& operation = "WRITE",
+                 const RewriteSpec& spec = {});
+  // The streaming form of Replace: the rows written replace those of `base`
+  // that `spec` names at Commit, in one commit (Conflict when someone
+  // committed since `base`); dropped without Commit it changes nothing.
   Result<std::unique_ptr<TableAppender>> OpenRewriter(std::shared_ptr<const TableSnapshot> base,
-                                                      const std::string& operation = "WRITE");
+                                                      const std::string& operation = "WRITE",
+                                                      const RewriteSpec& spec = {});
   // Schema changes; existing rows get NULL (or the default) for a new column.
   Status AddColumn(ColumnDef column);
   Status DropColumn(const std::string& name);
@@ -141,12 +164,16 @@ class Table : public std::enable_shared_from_this<Table> {
   // The commits, newest first (InvalidArgument in memory).
   Result<std::vector<TableCommit>> History() const;
 
-  Status CheckNotNull(const std::vector<ColumnDef>& cols, const Batch& b) const;
+  // Checks a batch of `cols` (plus `extra` trailing columns) against their NOT NULL constraints.
+  Status CheckNotNull(const std::vector<ColumnDef>& cols, const Batch& b, size_t extra = 0) const;
 
  private:
-  // Commits `rows` under `columns` as a rewrite of `base` and installs the result.
+  // Commits `rows` under `columns` as a rewrite of every row of `base` and
+  // installs the result; `row_ids`: the rows carry their ids (RewriteSpec).
   Status RewriteAs(const TableSnapshot& base, std::vector<ColumnDef> columns, std::vector<Batch> rows,
-                   const std::string& operation);
+                   const std::string& operation, bool row_ids = false);
+  // Every row of `base`, with its ids when the table tracks them.
+  Result<std::vector<Batch>> ReadForRewrite(const TableSnapshot& base) const;
   // Installs the store's snapshot at `version` as current.
   Status Reload(int64_t version);
   class StoredWriteTxn;

@@ -39,16 +39,17 @@ class TableStore {
   // A streaming append to `base` (TableAppender); `check` vets each batch.
   virtual Result<std::unique_ptr<TableAppender>> OpenAppender(std::shared_ptr<const TableSnapshot> base,
                                                               std::function<Status(const Batch&)> check) = 0;
-  // The streaming form of Rewrite under `base`'s columns: Commit removes every
-  // file of `base` and adds the files written, in one commit (Conflict when
-  // someone committed since `base`); `check` vets each batch.
+  // A streaming rewrite under `base`'s columns: Commit removes the files of
+  // `base` that `spec` names and adds the files written, in one commit
+  // (Conflict when someone committed since `base`); `check` vets each batch.
   virtual Result<std::unique_ptr<TableAppender>> OpenRewriter(std::shared_ptr<const TableSnapshot> base,
-                                                              const std::string& operation,
+                                                              const std::string& operation, const RewriteSpec& spec,
                                                               std::function<Status(const Batch&)> check) = 0;
   // Replaces every row of `base` with `rows` under `columns`, in one commit;
-  // returns the new version. `operation` names it in the history.
+  // returns the new version. `operation` names it in the history; `row_ids`:
+  // the rows carry their ids (RewriteSpec::row_ids).
   virtual Result<int64_t> Rewrite(const TableSnapshot& base, const std::vector<ColumnDef>& columns,
-                                  const std::vector<Batch>& rows, const std::string& operation) = 0;
+                                  const std::vector<Batch>& rows, const std::string& operation, bool row_ids) = 0;
   // Changes the schema to `columns` without touching the data files (columns
   // missing from a file read as NULL); returns the new version.
   virtual Result<int64_t> ChangeSchema(const TableSnapshot& base, const std::vector<ColumnDef>& columns,

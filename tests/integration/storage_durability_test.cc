@@ -9,7 +9,9 @@
 // - DuckDB (npm) reads every live data file with the row counts the log's
 //   stats promise, and every action carries the protocol's required fields;
 // - COPY INTO killed and run again loads each source row exactly once, and a
-//   killed COPY FROM leaves its table as it was.
+//   killed COPY FROM leaves its table as it was;
+// - DuckDB computes from the log and files the row ids Alopex keeps through
+//   UPDATE, DELETE, OPTIMIZE and MERGE (row tracking).
 //
 // The kill delays are random (the seed is printed); no assertion depends on
 // when a kill lands, only on what the log says was committed.
@@ -643,6 +645,82 @@ TEST_F(StorageDurabilityTest, DuckdbReadsTheFilesAndLogAlopexWrote) {
   std::string listed;
   for (const auto& row : problems.rows) listed += row[0].value_or("?") + ": " + row[1].value_or("?") + "\n";
   EXPECT_TRUE(problems.rows.empty()) << "action lines without a required field (or of the wrong type):\n" << listed;
+}
+
+// Row tracking as another engine reads it: after UPDATE, DELETE, OPTIMIZE,
+// MERGE and INSERT, DuckDB works out every live row's id from the log alone
+// (the materialized row-id column where a file has it and it is not NULL,
+// else add.baseRowId + the row's position in the file; likewise the commit
+// version) and gets the ids Alopex's _row_id gives.
+TEST_F(StorageDurabilityTest, DuckdbComputesTheRowIdsAlopexKeeps) {
+  SKIP_WITHOUT_DUCKDB();
+  fs::path script = dir_.path() / "row_ids.sql";
+  WriteWholeFile(script,
+                 "CREATE TABLE t (id BIGINT, name VARCHAR);\n"
+                 "INSERT INTO t SELECT i, 'n' || i::VARCHAR FROM range(0, 1000) r(i);\n"
+                 "INSERT INTO t SELECT i, 'n' || i::VARCHAR FROM range(1000, 2000) r(i);\n"
+                 "UPDATE t SET name = 'updated' WHERE id % 10 = 0 AND id < 1000;\n"
+                 "DELETE FROM t WHERE id % 7 = 0 AND id >= 1000;\n"
+                 "OPTIMIZE t;\n"
+                 "MERGE INTO t USING (SELECT i AS id FROM range(1990, 2010) r(i)) s ON t.id = s.id "
+                 "WHEN MATCHED THEN UPDATE SET name = 'merged' WHEN NOT MATCHED THEN INSERT VALUES (s.id, 'new');\n"
+                 "INSERT INTO t SELECT i, 'late' FROM range(3000, 3010) r(i);\n");
+  ASSERT_RUN_OK(Run({Db().string(), "-f", script.string()}));
+  // A checksum of (id, row id, commit version) over every row; the first two
+  // INSERTs gave row `id` the id `id`, which it keeps whatever rewrote it (a
+  // row the DELETE removed and the MERGE inserted again is a new row).
+  const std::string checksum =
+      "count(*) AS n, count(DISTINCT rid) AS ids, sum(id * 1000003 + rid) AS s, sum(id * 31 + ver) AS v, "
+      "count(*) FILTER (WHERE id < 2000 AND rid <> id AND name <> 'new') AS moved";
+  RunResult alopex =
+      Sql("SELECT " + checksum + " FROM (SELECT id, name, _row_id AS rid, _row_commit_version AS ver FROM t)");
+  ASSERT_TRUE(alopex.ok()) << alopex.Describe();
+
+  const fs::path table = TableDir("t");
+  const std::string log_lines =
+      "CREATE TABLE log AS SELECT parse_filename(filename) AS commit_file, json FROM "
+      "read_json_objects(" +
+      SqlString((table / "_delta_log" / "*.json").string()) + ", format = 'newline_delimited', filename = true);\n";
+  // The live adds with their row-tracking fields, and the hidden columns' names.
+  auto live = DuckdbPeer::Query(
+      log_lines +
+          "WITH adds AS (SELECT json->>'$.add.path' AS path, json->>'$.add.baseRowId' AS base, "
+          "json->>'$.add.defaultRowCommitVersion' AS ver FROM log WHERE json_exists(json, '$.add')), "
+          "removes AS (SELECT json->>'$.remove.path' AS path FROM log WHERE json_exists(json, '$.remove')), "
+          "names AS (SELECT json->'$.metaData.configuration' AS c FROM log WHERE json_exists(json, '$.metaData') "
+          "ORDER BY commit_file DESC LIMIT 1) "
+          "SELECT path, base, ver, c->>'$.\"delta.rowTracking.materializedRowIdColumnName\"', "
+          "c->>'$.\"delta.rowTracking.materializedRowCommitVersionColumnName\"' FROM adds, names "
+          "WHERE path NOT IN (SELECT path FROM removes) ORDER BY path",
+      dir_.path());
+  ASSERT_TRUE(live.ok) << live.error;
+  ASSERT_GE(live.rows.size(), 2u) << "expected the OPTIMIZE/MERGE file and the last INSERT's";
+  ASSERT_TRUE(live.rows[0][3] && live.rows[0][4]) << "no materialized row-tracking column names in metaData";
+  std::string files, adds;
+  for (const auto& row : live.rows) {
+    ASSERT_TRUE(row[0] && row[1] && row[2]) << "a live add without baseRowId or defaultRowCommitVersion";
+    std::string path = (table / PercentDecode(*row[0])).string();
+    files += std::string(files.empty() ? "" : ", ") + SqlString(path);
+    adds += std::string(adds.empty() ? "" : ", ") + "(" + SqlString(path) + ", " + *row[1] + ", " + *row[2] + ")";
+  }
+  auto quoted = [](const std::string& name) { return "\"" + name + "\""; };
+  auto duck = DuckdbPeer::Query(
+      "SELECT " + checksum + " FROM (SELECT f.id, f.name, coalesce(f." + quoted(*live.rows[0][3]) +
+          ", a.base + f.file_row_number) AS rid, coalesce(f." + quoted(*live.rows[0][4]) +
+          ", a.ver) AS ver FROM read_parquet([" + files +
+          "], union_by_name = true, file_row_number = true, filename = true) f JOIN (VALUES " + adds +
+          ") a(path, base, ver) ON f.filename = a.path)",
+      dir_.path());
+  ASSERT_TRUE(duck.ok) << duck.error;
+  ASSERT_EQ(duck.rows.size(), 1u);
+  for (size_t i = 0; i < 5; i++) {
+    static const char* kNames[] = {"n", "ids", "s", "v", "moved"};
+    auto mine = JsonInt(alopex.out, kNames[i]);
+    ASSERT_TRUE(mine && duck.rows[0][i]) << alopex.out;
+    EXPECT_EQ(std::to_string(*mine), *duck.rows[0][i]) << kNames[i] << ": Alopex vs DuckDB reading the log and files";
+  }
+  EXPECT_EQ(JsonInt(alopex.out, "n"), JsonInt(alopex.out, "ids")) << "row ids are not unique";
+  EXPECT_EQ(JsonInt(alopex.out, "moved"), 0) << "rows of the first INSERTs whose id changed";
 }
 
 // ------------------------------------------------------------ 4. import kills

@@ -2,6 +2,7 @@
 // list, DISTINCT, ORDER BY and LIMIT.
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "common/cast.h"
 #include "exec/aggregate.h"
@@ -102,8 +103,11 @@ Result<BoundQuery> Binder::BindSelectCore(const sql::SelectNode& node, const Sco
   scope.outer = outer;
   PlanPtr plan;
   if (node.from) {
-    ALOPEX_ASSIGN_OR_RETURN(BoundQuery from, BindTableRef(*node.from, &scope, outer));
-    plan = std::move(from.plan);
+    PseudoColumnRefs outer_refs = std::exchange(pseudo_refs_, NamedPseudoColumns(node));
+    auto from = BindTableRef(*node.from, &scope, outer);
+    pseudo_refs_ = std::move(outer_refs);
+    if (!from.ok()) return from.status();
+    plan = std::move(from->plan);
   } else {
     plan = std::make_unique<PlanNode>(PlanKind::kEmptyRow);
   }
@@ -134,7 +138,7 @@ Result<BoundQuery> Binder::BindSelectCore(const sql::SelectNode& node, const Sco
     std::string table = item->qualifiers.empty() ? "" : LowerName(item->qualifiers.back());
     bool any = false;
     for (const auto& c : scope.columns) {
-      if (c.hidden || (!table.empty() && c.table != table)) continue;
+      if (c.hidden || c.pseudo || (!table.empty() && c.table != table)) continue;
       if (std::any_of(item->exclude.begin(), item->exclude.end(), [&](const std::string& x) { return LowerName(x) == LowerName(c.name); }))
         continue;
       auto ref = std::make_unique<sql::Expr>(sql::ExprKind::kColumnRef, item->location);

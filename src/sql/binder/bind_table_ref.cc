@@ -8,6 +8,7 @@
 #include "sql/binder/expr_binder.h"
 #include "sql/parser.h"
 #include "storage/table.h"
+#include "storage/table_scan.h"
 
 namespace alopex {
 
@@ -16,6 +17,72 @@ namespace {
 void AddScope(Scope* scope, const std::string& table, const std::vector<std::string>& names,
               const std::vector<LogicalType>& types) {
   for (size_t i = 0; i < names.size(); i++) scope->columns.push_back({LowerName(table), names[i], types[i], false});
+}
+
+// The metadata columns a table scan offers after the table's own.
+struct PseudoColumnDef {
+  const char* name;
+  const char* other_name;  // another spelling, "" for none
+  int column_id;           // in PlanNode::column_ids (storage/table_scan.h)
+};
+constexpr PseudoColumnDef kPseudoColumns[] = {
+    {"_row_id", "rowid", kRowIdColumn},
+    {"_row_commit_version", "", kRowCommitVersionColumn},
+};
+
+bool Spells(const PseudoColumnDef& def, const std::string& name) {
+  return name == def.name || (*def.other_name && name == def.other_name);
+}
+
+void CollectPseudoRefs(const sql::SelectNode& node, PseudoColumnRefs* out);
+
+void CollectPseudoRefs(const sql::Expr& e, PseudoColumnRefs* out) {
+  if (e.kind == sql::ExprKind::kColumnRef) {
+    std::string name = LowerName(e.name);
+    if (IsPseudoColumnName(name)) out->emplace(e.qualifiers.empty() ? "" : LowerName(e.qualifiers.back()), name);
+  }
+  for (const auto& c : e.children)
+    if (c) CollectPseudoRefs(*c, out);
+  if (e.subquery) CollectPseudoRefs(*e.subquery, out);
+  if (e.filter) CollectPseudoRefs(*e.filter, out);
+  for (const auto& o : e.order_by) CollectPseudoRefs(*o.expr, out);
+  if (e.window) {
+    for (const auto& p : e.window->partition_by) CollectPseudoRefs(*p, out);
+    for (const auto& o : e.window->order_by) CollectPseudoRefs(*o.expr, out);
+    if (e.window->frame_start.offset) CollectPseudoRefs(*e.window->frame_start.offset, out);
+    if (e.window->frame_end.offset) CollectPseudoRefs(*e.window->frame_end.offset, out);
+  }
+}
+
+void CollectPseudoRefs(const sql::TableRef& ref, PseudoColumnRefs* out) {
+  if (ref.subquery) CollectPseudoRefs(*ref.subquery, out);
+  if (ref.function) CollectPseudoRefs(*ref.function, out);
+  if (ref.left) CollectPseudoRefs(*ref.left, out);
+  if (ref.right) CollectPseudoRefs(*ref.right, out);
+  if (ref.condition) CollectPseudoRefs(*ref.condition, out);
+}
+
+// Everything `node` names, its subqueries included: a correlated one may name
+// a metadata column of the enclosing query.
+void CollectPseudoRefs(const sql::SelectNode& node, PseudoColumnRefs* out) {
+  auto all = [&](const std::vector<sql::ExprPtr>& v) {
+    for (const auto& e : v)
+      if (e) CollectPseudoRefs(*e, out);
+  };
+  for (const auto& cte : node.ctes) CollectPseudoRefs(*cte.query, out);
+  all(node.distinct_on);
+  all(node.select_list);
+  if (node.from) CollectPseudoRefs(*node.from, out);
+  if (node.where) CollectPseudoRefs(*node.where, out);
+  all(node.group_by);
+  if (node.having) CollectPseudoRefs(*node.having, out);
+  if (node.qualify) CollectPseudoRefs(*node.qualify, out);
+  if (node.left) CollectPseudoRefs(*node.left, out);
+  if (node.right) CollectPseudoRefs(*node.right, out);
+  for (const auto& row : node.values) all(row);
+  for (const auto& o : node.order_by) CollectPseudoRefs(*o.expr, out);
+  if (node.limit) CollectPseudoRefs(*node.limit, out);
+  if (node.offset) CollectPseudoRefs(*node.offset, out);
 }
 
 // Renames columns by alias list t(a, b).
@@ -28,6 +95,24 @@ Status ApplyColumnAliases(const sql::TableRef& ref, std::vector<std::string>* na
 }
 
 }  // namespace
+
+bool IsPseudoColumnName(const std::string& name) {
+  return std::any_of(std::begin(kPseudoColumns), std::end(kPseudoColumns),
+                     [&](const PseudoColumnDef& def) { return Spells(def, name); });
+}
+
+bool NamesPseudoColumn(const ScopeColumn& c, const std::string& name) {
+  if (!c.pseudo) return false;
+  for (const auto& def : kPseudoColumns)
+    if (c.name == def.name) return Spells(def, name);
+  return false;
+}
+
+PseudoColumnRefs Binder::NamedPseudoColumns(const sql::SelectNode& node) {
+  PseudoColumnRefs refs;
+  CollectPseudoRefs(node, &refs);
+  return refs;
+}
 
 Result<BoundQuery> Binder::BindTableRef(const sql::TableRef& ref, Scope* scope, const Scope* outer) {
   switch (ref.kind) {
@@ -142,8 +227,29 @@ Result<BoundQuery> Binder::BindBaseTable(const sql::TableRef& ref, Scope* scope,
   q.names = scan->names;
   q.types = scan->types;
   ALOPEX_RETURN_IF_ERROR(ApplyColumnAliases(ref, &q.names));
-  q.plan = std::move(scan);
   AddScope(scope, alias, q.names, q.types);
+  // The metadata columns the query names (pseudo_refs_), after the table's
+  // own; a spelling the table has a column of names that column instead.
+  for (const auto& def : kPseudoColumns) {
+    bool named = false;
+    for (const char* spelling : {def.name, def.other_name}) {
+      if (!*spelling) continue;
+      bool own =
+          std::any_of(q.names.begin(), q.names.end(), [&](const std::string& n) { return LowerName(n) == spelling; });
+      named |= !own && (pseudo_refs_.count({"", spelling}) || pseudo_refs_.count({LowerName(alias), spelling}));
+    }
+    if (!named) continue;
+    LogicalType type(TypeId::kBigInt);
+    scan->column_ids.push_back(def.column_id);
+    scan->types.push_back(type);
+    scan->names.push_back(def.name);
+    q.names.push_back(def.name);
+    q.types.push_back(type);
+    ScopeColumn c{LowerName(alias), def.name, type};
+    c.pseudo = true;
+    scope->columns.push_back(std::move(c));
+  }
+  q.plan = std::move(scan);
   return q;
 }
 
@@ -208,7 +314,8 @@ Result<BoundQuery> Binder::BindJoin(const sql::TableRef& ref, Scope* scope, cons
   if (ref.natural) {
     for (const auto& lc : ls.columns)
       for (const auto& rc : rs.columns)
-        if (!lc.hidden && !rc.hidden && LowerName(lc.name) == LowerName(rc.name)) using_cols.push_back(lc.name);
+        if (!lc.hidden && !rc.hidden && !lc.pseudo && !rc.pseudo && LowerName(lc.name) == LowerName(rc.name))
+          using_cols.push_back(lc.name);
   }
   auto node = std::make_unique<PlanNode>(PlanKind::kNestedLoopJoin);
   switch (ref.join_type) {
@@ -234,7 +341,8 @@ Result<BoundQuery> Binder::BindJoin(const sql::TableRef& ref, Scope* scope, cons
   for (const auto& col : using_cols) {
     auto find = [&](const Scope& s) {
       for (size_t i = 0; i < s.columns.size(); i++)
-        if (!s.columns[i].hidden && LowerName(s.columns[i].name) == LowerName(col)) return int(i);
+        if (!s.columns[i].hidden && !s.columns[i].pseudo && LowerName(s.columns[i].name) == LowerName(col))
+          return int(i);
       return -1;
     };
     int li = find(ls), ri = find(rs);

@@ -5,7 +5,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "exec/exec_context.h"
@@ -38,7 +40,15 @@ struct ScopeColumn {
   std::string name;
   LogicalType type;
   bool hidden = false;  // USING duplicates: not in *, not resolvable unqualified
+  // A table's metadata column (_row_id, _row_commit_version): not in *, USING,
+  // NATURAL or suggestions; a name resolves to it only when no ordinary column
+  // answers (NamesPseudoColumn).
+  bool pseudo = false;
 };
+
+// (qualifier, name) of the metadata columns a query names, lower-case;
+// qualifier "" when unqualified.
+using PseudoColumnRefs = std::set<std::pair<std::string, std::string>>;
 
 struct Scope {
   std::vector<ScopeColumn> columns;
@@ -58,7 +68,8 @@ class Binder {
   Result<BoundQuery> BindQuery(const sql::SelectNode& node, const Scope* outer = nullptr);
   // An expression over `scope` (no aggregates, no windows): WHERE of UPDATE/DELETE, defaults.
   Result<BoundExprPtr> BindScalar(const sql::Expr& expr, const Scope& scope);
-  // Binds a table reference (used by UPDATE ... FROM, MERGE).
+  // Binds a table reference (used by UPDATE ... FROM, MERGE). Its base tables
+  // offer no metadata columns: only a SELECT adds those it names.
   Result<BoundQuery> BindTableRef(const sql::TableRef& ref, Scope* scope, const Scope* outer);
 
   // Resolves `name` to (schema, table), NotFound with a suggestion otherwise.
@@ -94,7 +105,14 @@ class Binder {
   Result<BoundQuery> ApplyOrderLimit(const sql::SelectNode& node, BoundQuery q, const Scope* outer);
   Result<BoundQuery> ApplyLimit(const sql::SelectNode& node, BoundQuery q);
 
+  // The metadata columns `node` names anywhere, its subqueries included.
+  static PseudoColumnRefs NamedPseudoColumns(const sql::SelectNode& node);
+
   BinderContext ctx_;
+  // While binding a SELECT's FROM: its named metadata columns. A base table
+  // scans only those, so a query naming none scans as it always did (a stored
+  // table without row tracking refuses _row_id).
+  PseudoColumnRefs pseudo_refs_;
   std::vector<std::map<std::string, std::shared_ptr<CteBinding>>> cte_stack_;
   int view_depth_ = 0;
   std::vector<Value> insert_defaults_;
@@ -113,6 +131,12 @@ BoundExprPtr MakeConjunction(std::vector<BoundExprPtr> conjuncts);
 void CollectColumnRefs(const BoundExpr& e, std::vector<int>* out);
 // Adds `delta` to every column index >= `from`.
 void ShiftColumnRefs(BoundExpr& e, int delta, int from = 0);
+
+// Whether `name` (lower-case) could name a metadata column: _row_id, rowid
+// (DuckDB's spelling of _row_id) or _row_commit_version.
+bool IsPseudoColumnName(const std::string& name);
+// Whether `name` (lower-case) names `c`, a metadata column of the scope.
+bool NamesPseudoColumn(const ScopeColumn& c, const std::string& name);
 
 // Levenshtein-closest candidate to `name`, or "" when none is close.
 std::string ClosestName(const std::string& name, const std::vector<std::string>& candidates);

@@ -6,6 +6,7 @@
 #include "exec/aggregate.h"
 #include "exec/executor.h"
 #include "exec/expression_executor.h"
+#include "sql/binder/optimizer.h"
 #include "storage/catalog.h"
 
 namespace alopex {
@@ -23,6 +24,15 @@ bool IsComparison(const std::string& op) {
   for (const char* c : kComparisonOps)
     if (op == c) return true;
   return false;
+}
+
+// Whether a scan in `plan` reads a metadata column (a negative column id).
+bool ScansMetadataColumns(const PlanNode& plan) {
+  if (plan.kind == PlanKind::kTableScan &&
+      std::any_of(plan.column_ids.begin(), plan.column_ids.end(), [](int id) { return id < 0; }))
+    return true;
+  return std::any_of(plan.children.begin(), plan.children.end(),
+                     [](const PlanPtr& c) { return ScansMetadataColumns(*c); });
 }
 
 }  // namespace
@@ -281,22 +291,20 @@ Result<BoundExprPtr> ExprBinder::BindColumnRef(const sql::Expr& e) {
   const std::string& name = e.name;
   std::string table = e.qualifiers.empty() ? "" : LowerName(e.qualifiers.back());
   auto lname = LowerName(name);
-  // A select-list alias (GROUP BY / HAVING / ORDER BY may use them).
-  auto find = [&](const Scope& s, std::vector<int>* hits) {
+  // The columns of `s` named `name`: ordinary ones, or the metadata ones (pseudo).
+  auto find = [&](const Scope& s, bool pseudo, std::vector<int>* hits) {
     for (size_t i = 0; i < s.columns.size(); i++) {
       const auto& c = s.columns[i];
-      if (LowerName(c.name) != lname) continue;
+      if (c.pseudo != pseudo || !(pseudo ? NamesPseudoColumn(c, lname) : LowerName(c.name) == lname)) continue;
       if (!table.empty() ? c.table != table : c.hidden) continue;
       hits->push_back(int(i));
     }
   };
-  std::vector<int> hits;
-  find(scope_, &hits);
-  if (hits.size() > 1)
-    return ErrorAt(e.location, Status::BinderError("Ambiguous reference to column name \"" + name +
-                                                   "\" (use: \"" + scope_.columns[size_t(hits[0])].table + "." + name +
-                                                   "\" or \"" + scope_.columns[size_t(hits[1])].table + "." + name + "\")"));
-  if (hits.size() == 1) {
+  auto bind_hits = [&](const std::vector<int>& hits) -> Result<BoundExprPtr> {
+    if (hits.size() > 1)
+      return ErrorAt(e.location, Status::BinderError("Ambiguous reference to column name \"" + name + "\" (use: \"" +
+                                                     scope_.columns[size_t(hits[0])].table + "." + name + "\" or \"" +
+                                                     scope_.columns[size_t(hits[1])].table + "." + name + "\")"));
     int idx = hits[0];
     const auto& col = scope_.columns[size_t(idx)];
     if (agg_ && agg_->active) {
@@ -307,17 +315,25 @@ Result<BoundExprPtr> ExprBinder::BindColumnRef(const sql::Expr& e) {
                                                      "aggregate function"));
     }
     return MakeColumnRef(idx, col.type, col.name);
-  }
-  // A select-list alias.
+  };
+  std::vector<int> hits;
+  find(scope_, false, &hits);
+  if (!hits.empty()) return bind_hits(hits);
+  // A select-list alias (GROUP BY / HAVING / ORDER BY may use them); it hides
+  // a metadata column, as ordinary columns do.
   if (table.empty() && aliases_ && alias_depth_ < 8) {
     auto it = aliases_->find(lname);
-    if (it != aliases_->end()) {
+    bool same_name = it != aliases_->end() && it->second->kind == sql::ExprKind::kColumnRef &&
+                     it->second->qualifiers.empty() && LowerName(it->second->name) == lname;
+    if (it != aliases_->end() && !same_name) {
       alias_depth_++;
       auto r = Bind(*it->second);
       alias_depth_--;
       return r;
     }
   }
+  find(scope_, true, &hits);
+  if (!hits.empty()) return bind_hits(hits);
   // struct_column.field
   if (!table.empty() && e.qualifiers.size() == 1) {
     std::vector<int> shits;
@@ -337,7 +353,8 @@ Result<BoundExprPtr> ExprBinder::BindColumnRef(const sql::Expr& e) {
   // A column of the enclosing query: a correlated subquery.
   if (scope_.outer) {
     std::vector<int> outer_hits;
-    find(*scope_.outer, &outer_hits);
+    find(*scope_.outer, false, &outer_hits);
+    if (outer_hits.empty()) find(*scope_.outer, true, &outer_hits);
     if (outer_hits.size() == 1) {
       int oidx = outer_hits[0];
       auto& corr = binder_.last_correlated_;
@@ -352,7 +369,7 @@ Result<BoundExprPtr> ExprBinder::BindColumnRef(const sql::Expr& e) {
   // Not found: suggest the closest visible name.
   std::vector<std::string> candidates;
   for (const auto& c : scope_.columns)
-    if (!c.hidden) candidates.push_back(table.empty() ? c.name : c.table + "." + c.name);
+    if (!c.hidden && !c.pseudo) candidates.push_back(table.empty() ? c.name : c.table + "." + c.name);
   std::string full = table.empty() ? name : table + "." + name;
   if (!table.empty()) {
     bool table_known = std::any_of(scope_.columns.begin(), scope_.columns.end(),
@@ -536,6 +553,11 @@ Result<BoundExprPtr> ExprBinder::BindSubquery(const sql::Expr& e) {
   Binder sub(binder_.ctx_);
   sub.cte_stack_ = binder_.cte_stack_;
   ALOPEX_ASSIGN_OR_RETURN(BoundQuery q, sub.BindQuery(*e.subquery, &scope_));
+  // Subquery plans run without the optimizer. Their scans may carry metadata
+  // columns a query nested deeper named (Binder::NamedPseudoColumns looks
+  // into subqueries) and nothing here reads, which a stored table without row
+  // tracking refuses: drop the unread ones.
+  if (ScansMetadataColumns(*q.plan)) PruneColumns(*q.plan);
   const std::vector<int>& corr = sub.last_correlated_;
   BoundExprPtr probe;
   if (e.kind == sql::ExprKind::kInSubquery) {

@@ -1,19 +1,23 @@
 // MERGE INTO, UPDATE ... FROM and DELETE ... USING: the DML statements that join
 // the target table with a source. Each is one plan run by the executor, and its
-// result (every row the table keeps) is committed with Table::Replace as one
-// operation, like UPDATE and DELETE. UPDATE ... FROM is a MERGE with one WHEN
+// result (the rows of every data file it changes, plus the rows it inserts) is
+// committed with Table::Replace as one operation, like UPDATE and DELETE; rows
+// keep their ids when the table tracks them. UPDATE ... FROM is a MERGE with one WHEN
 // MATCHED THEN UPDATE clause, DELETE ... USING one with WHEN MATCHED THEN DELETE.
 //
 // The plan, bottom-up:
-//   target scan + row_number() as a row id  --+
+//   target scan (+ data file, row ids)
+//     + row_number() as a row number  --------+
 //                                             +-- LEFT join on the ON condition
 //   source + a constant TRUE "present" column -+   (FULL when a clause inserts)
 //   -> projection: + the index of the first WHEN clause whose condition holds
 //   -> projection: each target column's new value (a CASE over the clauses),
-//                  the row id and the clause index
+//                  the row ids, the data file, the row number and the clause index
 // A target row matched by several source rows comes out of the join several
-// times; one pass over the result keeps one row per row id, drops deleted rows
-// and source rows nothing inserts, and finds the conflicting matches.
+// times; one pass over the result finds the rows a clause modifies (and the
+// conflicting matches), and with them the data files to rewrite; a second
+// keeps one row per row number of those files, drops deleted rows and source
+// rows nothing inserts.
 #include <algorithm>
 
 #include "exec/executor.h"
@@ -21,6 +25,7 @@
 #include "sql/binder/expr_binder.h"
 #include "sql/binder/statements.h"
 #include "storage/table.h"
+#include "storage/table_scan.h"
 
 namespace alopex {
 
@@ -218,11 +223,12 @@ int FindColumn(const std::vector<ColumnDef>& cols, const std::string& name) {
 
 // The target row numbered `row_id` (from 1, in scan order of `snap`) as
 // "(a = 1, b = 'x')", for error messages; "" when it cannot be read.
-std::string DescribeTargetRow(const std::shared_ptr<Table>& table, const TableSnapshot& snap, int64_t row_id,
-                              Session& s) {
+std::string DescribeTargetRow(const std::shared_ptr<Table>& table, std::shared_ptr<const TableSnapshot> snap,
+                              int64_t row_id, Session& s) {
   Scope unused;
-  PlanPtr plan = WithRowIds(ScanAll(table, snap, table->name(), &unused));
-  const int n = int(snap.columns.size());
+  const std::vector<ColumnDef> cols = snap->columns;
+  PlanPtr plan = WithRowIds(ScanAll(table, std::move(snap), table->name(), &unused));
+  const int n = int(cols.size());
   auto eq = Equals(MakeColumnRef(n, LogicalType(TypeId::kBigInt)), MakeConstant(Value::BigInt(row_id)), *s.functions);
   if (!eq.ok()) return "";
   auto f = std::make_unique<PlanNode>(PlanKind::kFilter);
@@ -240,7 +246,7 @@ std::string DescribeTargetRow(const std::shared_ptr<Table>& table, const TableSn
         text += ", ...";
         break;
       }
-      text += (c ? ", " : "") + snap.columns[size_t(c)].name + " = " + b.columns[size_t(c)].GetValue(0).ToSqlLiteral();
+      text += (c ? ", " : "") + cols[size_t(c)].name + " = " + b.columns[size_t(c)].GetValue(0).ToSqlLiteral();
     }
     return text + ")";
   }
@@ -370,9 +376,16 @@ Result<DmlCounts> RunJoinedDml(const JoinedDml& d, Session& s, const std::vector
                                    " has none, so clause " + std::to_string(j + 1) + " could never apply");
   }
 
-  // [target columns..., row id, source columns..., present]
+  // [target columns..., metadata..., row number, source columns..., present];
+  // metadata: a stored table's data file, then its row ids when it tracks them.
+  std::vector<int> metadata;
+  if (snap->files) metadata.push_back(kDataFileColumn);
+  const std::vector<int> ids = RowIdColumns(*snap);
+  metadata.insert(metadata.end(), ids.begin(), ids.end());
+  const int k = int(metadata.size());
   Scope target_scope;
-  PlanPtr target = WithRowIds(ScanAll(table, *snap, d.target_alias.empty() ? name : d.target_alias, &target_scope));
+  PlanPtr target =
+      WithRowIds(ScanAll(table, snap, d.target_alias.empty() ? name : d.target_alias, &target_scope, metadata));
   target_scope.columns.push_back(Unnamed(LogicalType(TypeId::kBigInt)));
   Scope source_scope;
   ALOPEX_ASSIGN_OR_RETURN(BoundQuery src, binder.BindTableRef(*d.source, &source_scope, nullptr));
@@ -383,7 +396,7 @@ Result<DmlCounts> RunJoinedDml(const JoinedDml& d, Session& s, const std::vector
   PlanPtr source = Projection(std::move(src.plan), std::move(src_exprs));
   Scope source_only_scope = source_scope;  // the source's own columns, for UPDATE SET * / INSERT *
   source_scope.columns.push_back(Unnamed(LogicalType(TypeId::kBoolean)));
-  const int row_id = n, source_offset = n + 1, present = n + 1 + m, width = n + m + 2;
+  const int row_id = n + k, source_offset = n + k + 1, present = n + k + 1 + m, width = n + k + m + 2;
 
   Scope matched = Concat(target_scope, source_scope);
   Scope target_row_only = Concat(target_scope, Masked(source_scope));
@@ -437,7 +450,7 @@ Result<DmlCounts> RunJoinedDml(const JoinedDml& d, Session& s, const std::vector
                        LogicalType(TypeId::kInteger)));
   plan = Projection(std::move(plan), std::move(exprs));
 
-  // Each target column's new value: [values..., row id, clause].
+  // Each target column's new value: [values..., row ids, data file, row number, clause].
   exprs.clear();
   for (int c = 0; c < n; c++) {
     std::vector<BoundExprPtr> cw, ct;
@@ -452,6 +465,24 @@ Result<DmlCounts> RunJoinedDml(const JoinedDml& d, Session& s, const std::vector
     exprs.push_back(cw.empty() ? std::move(old)
                                : Case(std::move(cw), std::move(ct), std::move(old), cols[size_t(c)].type));
   }
+  if (!ids.empty()) {
+    // An updated row keeps its id and takes this commit's version (NULL).
+    const int id = n + k - 2;
+    exprs.push_back(ref(id, TypeId::kBigInt));
+    std::vector<BoundExprPtr> uw, ut;
+    for (size_t i = 0; i < d.clauses.size(); i++) {
+      if (!d.clauses[i].Updates()) continue;
+      ALOPEX_ASSIGN_OR_RETURN(BoundExprPtr is_clause, Equals(ref(width, TypeId::kInteger),
+                                                             MakeConstant(Value::Integer(int32_t(i))), *s.functions));
+      uw.push_back(std::move(is_clause));
+      ut.push_back(MakeConstant(Value::Null(TypeId::kBigInt)));
+    }
+    exprs.push_back(uw.empty() ? ref(id + 1, TypeId::kBigInt)
+                               : Case(std::move(uw), std::move(ut), ref(id + 1, TypeId::kBigInt),
+                                      LogicalType(TypeId::kBigInt)));
+  }
+  const int file = int(exprs.size());
+  exprs.push_back(snap->files ? ref(n, TypeId::kInteger) : MakeConstant(Value::Null(TypeId::kInteger)));
   exprs.push_back(ref(row_id, TypeId::kBigInt));
   exprs.push_back(ref(width, TypeId::kInteger));
   plan = Projection(std::move(plan), std::move(exprs));
@@ -459,26 +490,28 @@ Result<DmlCounts> RunJoinedDml(const JoinedDml& d, Session& s, const std::vector
   auto batches = Materialize(std::move(plan), s);
   if (!batches.ok()) return batches.status().WithContext(d.verb + " " + name + ": ");
 
-  // Per target row id: whether a clause updates or deletes it, whether that is an
-  // update, and whether its row has been written out (or deleted) yet.
+  // Per target row number: whether a clause updates or deletes it, whether that
+  // is an update, and whether its row has been written out (or deleted) yet.
+  // Per data file: whether it holds a modified row (and is rewritten).
   constexpr uint8_t kModified = 1, kUpdated = 2, kDone = 4;
+  std::vector<bool> touched(snap->files ? snap->num_files : 0, false);
   std::vector<uint8_t> state(snap->num_rows + 1, 0);
   auto state_of = [&](int64_t id) -> uint8_t& {
     if (size_t(id) >= state.size()) state.resize(size_t(id) + 1, 0);
     return state[size_t(id)];
   };
   for (const Batch& b : *batches) {
-    const Column& ids = b.columns[size_t(n)];
-    const Column& clause = b.columns[size_t(n) + 1];
+    const Column& numbers = b.columns[size_t(file) + 1];
+    const Column& clause = b.columns[size_t(file) + 2];
     for (size_t i = 0; i < b.num_rows; i++) {
-      if (!ids.IsValid(i) || !clause.IsValid(i)) continue;
+      if (!numbers.IsValid(i) || !clause.IsValid(i)) continue;
       const WhenClause& w = d.clauses[size_t(clause.data<int32_t>()[i])];
       if (!w.Modifies()) continue;
-      int64_t id = ids.data<int64_t>()[i];
+      int64_t id = numbers.data<int64_t>()[i];
       uint8_t& st = state_of(id);
       // Several deletes of one row agree; anything else with an update is ambiguous.
       if ((st & kModified) && !d.first_match_wins && (w.Updates() || (st & kUpdated))) {
-        std::string row = DescribeTargetRow(table, *snap, id, s);
+        std::string row = DescribeTargetRow(table, snap, id, s);
         return Status::InvalidArgument(
             d.verb + " " + name + ": multiple source rows matched the same target row" +
             (row.empty() ? "" : " " + row) +
@@ -486,24 +519,28 @@ Result<DmlCounts> RunJoinedDml(const JoinedDml& d, Session& s, const std::vector
             "(make the source rows unique on the ON condition's columns)");
       }
       st |= kModified | (w.Updates() ? kUpdated : 0);
+      if (!touched.empty()) touched[size_t(b.columns[size_t(file)].data<int32_t>()[i])] = true;
     }
   }
   DmlCounts counts;
   std::vector<Batch> rows;
   for (Batch& b : *batches) {
-    const Column& ids = b.columns[size_t(n)];
-    const Column& clause = b.columns[size_t(n) + 1];
+    const Column& files = b.columns[size_t(file)];
+    const Column& numbers = b.columns[size_t(file) + 1];
+    const Column& clause = b.columns[size_t(file) + 2];
     std::vector<uint32_t> keep;
     for (size_t i = 0; i < b.num_rows; i++) {
       const WhenClause* w = clause.IsValid(i) ? &d.clauses[size_t(clause.data<int32_t>()[i])] : nullptr;
-      if (!ids.IsValid(i)) {  // a source row no target row matched
+      if (!numbers.IsValid(i)) {  // a source row no target row matched
         if (w && w->Inserts()) {
           keep.push_back(uint32_t(i));
           counts.inserted++;
         }
         continue;
       }
-      uint8_t& st = state_of(ids.data<int64_t>()[i]);
+      // Rows of files the statement leaves alone stay where they are.
+      if (!touched.empty() && !touched[size_t(files.data<int32_t>()[i])]) continue;
+      uint8_t& st = state_of(numbers.data<int64_t>()[i]);
       if (w && w->Modifies()) {
         if (st & kDone) continue;  // UPDATE ... FROM's later matches, or a repeated delete
         st |= kDone;
@@ -520,10 +557,17 @@ Result<DmlCounts> RunJoinedDml(const JoinedDml& d, Session& s, const std::vector
     }
     if (keep.empty()) continue;
     Batch out = keep.size() == b.num_rows ? std::move(b) : GatherBatch(b, keep.data(), keep.size());
-    out.columns.resize(size_t(n));
+    out.columns.resize(size_t(file));
     rows.push_back(std::move(out));
   }
-  Status st = table->Replace(*snap, std::move(rows), d.operation);
+  RewriteSpec spec;
+  spec.row_ids = !ids.empty();
+  if (snap->files) {
+    spec.files.emplace();
+    for (size_t f = 0; f < touched.size(); f++)
+      if (touched[f]) spec.files->push_back(f);
+  }
+  Status st = table->Replace(*snap, std::move(rows), d.operation, spec);
   if (!st.ok()) return st.WithContext(d.verb + " " + name + ": ");
   return counts;
 }

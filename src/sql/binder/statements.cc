@@ -157,17 +157,64 @@ PlanPtr Projection(PlanPtr child, std::vector<BoundExprPtr> exprs) {
   return p;
 }
 
-PlanPtr ScanAll(const std::shared_ptr<Table>& table, const TableSnapshot& snap, const std::string& alias, Scope* scope) {
+PlanPtr ScanAll(const std::shared_ptr<Table>& table, std::shared_ptr<const TableSnapshot> snap,
+                const std::string& alias, Scope* scope, const std::vector<int>& metadata) {
   auto scan = std::make_unique<PlanNode>(PlanKind::kTableScan);
   scan->table = table;
-  scan->version = snap.version;
-  for (size_t i = 0; i < snap.columns.size(); i++) {
+  scan->version = snap->version;
+  for (size_t i = 0; i < snap->columns.size(); i++) {
     scan->column_ids.push_back(int(i));
-    scan->types.push_back(snap.columns[i].type);
-    scan->names.push_back(snap.columns[i].name);
-    scope->columns.push_back({LowerName(alias), snap.columns[i].name, snap.columns[i].type, false});
+    scan->types.push_back(snap->columns[i].type);
+    scan->names.push_back(snap->columns[i].name);
+    scope->columns.push_back({LowerName(alias), snap->columns[i].name, snap->columns[i].type, false});
   }
+  for (int id : metadata) {
+    LogicalType type(id == kDataFileColumn ? TypeId::kInteger : TypeId::kBigInt);
+    scan->column_ids.push_back(id);
+    scan->types.push_back(type);
+    scan->names.push_back("");
+    scope->columns.push_back({"", "", type, true});
+  }
+  scan->snapshot = std::move(snap);
   return scan;
+}
+
+std::vector<int> RowIdColumns(const TableSnapshot& snap) {
+  if (!snap.row_tracking) return {};
+  return {kRowIdColumn, kRowCommitVersionColumn};
+}
+
+Result<std::vector<size_t>> FilesMatching(const std::shared_ptr<Table>& table,
+                                          std::shared_ptr<const TableSnapshot> snap, const BoundExpr* condition,
+                                          Session& s) {
+  std::vector<size_t> out;
+  const size_t num_files = snap->num_files;
+  if (!condition) {
+    for (size_t i = 0; i < num_files; i++) out.push_back(i);
+    return out;
+  }
+  // [columns..., row ids..., data file]: `condition` may name the row ids.
+  std::vector<int> metadata = RowIdColumns(*snap);
+  const int file_column = int(snap->columns.size() + metadata.size());
+  metadata.push_back(kDataFileColumn);
+  Scope unused;
+  PlanPtr plan = ScanAll(table, std::move(snap), "", &unused, metadata);
+  auto filter = std::make_unique<PlanNode>(PlanKind::kFilter);
+  filter->types = plan->types;
+  filter->names = plan->names;
+  filter->condition = condition->Copy();
+  filter->children.push_back(std::move(plan));
+  std::vector<BoundExprPtr> file;
+  file.push_back(MakeColumnRef(file_column, LogicalType(TypeId::kInteger)));
+  ALOPEX_ASSIGN_OR_RETURN(auto batches, Materialize(Projection(std::move(filter), std::move(file)), s));
+  std::vector<bool> hit(num_files, false);
+  for (const Batch& b : batches) {
+    const int32_t* f = b.columns[0].data<int32_t>();
+    for (size_t r = 0; r < b.num_rows; r++) hit[size_t(f[r])] = true;
+  }
+  for (size_t i = 0; i < num_files; i++)
+    if (hit[i]) out.push_back(i);
+  return out;
 }
 
 Result<std::vector<int>> InsertTargets(const std::string& table, const std::vector<ColumnDef>& cols,
@@ -298,21 +345,68 @@ Result<StatementResult> RunInsert(const sql::InsertStatement& st, Session& s, co
   return CountResult(n, "INSERT " + std::to_string(n));
 }
 
+// A stored table's UPDATE and DELETE rewrite only the data files holding a
+// row they change (FilesMatching, which skips files by their statistics), and
+// carry each row's id into the new files when the table tracks row ids.
+
+namespace {
+
+// What the WHERE and SET of UPDATE and DELETE see: the table's columns, then
+// its row ids (_row_id, _row_commit_version) when it tracks them, as the
+// scans of ScanAll(..., RowIdColumns(snap)) produce them.
+Scope DmlScope(const std::shared_ptr<Table>& table, const std::shared_ptr<const TableSnapshot>& snap,
+               const std::string& alias) {
+  Scope scope;
+  ScanAll(table, snap, alias, &scope);
+  if (snap->row_tracking) {
+    for (const char* name : {"_row_id", "_row_commit_version"}) {
+      ScopeColumn c{LowerName(alias), name, LogicalType(TypeId::kBigInt)};
+      c.pseudo = true;
+      scope.columns.push_back(std::move(c));
+    }
+  }
+  return scope;
+}
+
+// What an UPDATE or DELETE reads and replaces.
+struct DmlRewrite {
+  RewriteSpec spec;
+  std::shared_ptr<const TableSnapshot> target;  // the rows read: a stored table's files spec names
+  std::vector<int> ids;                         // RowIdColumns of the table
+};
+
+// The rewrite of the rows of `snap` for which `condition` may be true (all when null).
+Result<DmlRewrite> RewriteFor(const std::shared_ptr<Table>& table, const std::shared_ptr<const TableSnapshot>& snap,
+                              const BoundExpr* condition, Session& s) {
+  DmlRewrite r;
+  r.target = snap;
+  if (snap->files) {
+    ALOPEX_ASSIGN_OR_RETURN(r.spec.files, FilesMatching(table, snap, condition, s));
+    r.target = snap->WithFiles(*r.spec.files);
+  }
+  r.ids = RowIdColumns(*snap);
+  r.spec.row_ids = !r.ids.empty();
+  return r;
+}
+
+}  // namespace
+
 Result<StatementResult> RunUpdate(const sql::UpdateStatement& st, Session& s, const std::vector<Value>& params) {
   if (st.from) return RunUpdateFrom(st, s, params);
   Binder binder(MakeBinderContext(s, params, st.text));
   ALOPEX_ASSIGN_OR_RETURN(auto table, binder.LookupTable(st.table, st.location));
   ALOPEX_ASSIGN_OR_RETURN(auto snap, table->Snapshot());
-  Scope scope;
-  PlanPtr plan = ScanAll(table, *snap, st.alias.empty() ? table->name() : st.alias, &scope);
+  const std::string alias = st.alias.empty() ? table->name() : st.alias;
+  Scope scope = DmlScope(table, snap, alias);
   ExprBinder eb(binder, scope);
   BoundExprPtr cond;
   if (st.where) {
     ALOPEX_ASSIGN_OR_RETURN(cond, eb.Bind(*st.where));
     ALOPEX_ASSIGN_OR_RETURN(cond, binder.CastTo(std::move(cond), TypeId::kBoolean));
   }
+  const size_t n = snap->columns.size();
   std::vector<BoundExprPtr> exprs;
-  for (size_t c = 0; c < snap->columns.size(); c++) exprs.push_back(MakeColumnRef(int(c), snap->columns[c].type));
+  for (size_t c = 0; c < n; c++) exprs.push_back(MakeColumnRef(int(c), snap->columns[c].type));
   for (const auto& set : st.set) {
     int idx = table->ColumnIndex(set.column);
     if (idx < 0) return Status::BinderError("Referenced update column \"" + set.column + "\" not found in table " + table->name());
@@ -329,19 +423,31 @@ Result<StatementResult> RunUpdate(const sql::UpdateStatement& st, Session& s, co
     }
     exprs[size_t(idx)] = std::move(value);
   }
+  ALOPEX_ASSIGN_OR_RETURN(DmlRewrite rewrite, RewriteFor(table, snap, cond.get(), s));
+  const std::vector<int>& ids = rewrite.ids;
+  if (!ids.empty()) {
+    // An updated row keeps its id and takes this commit's version (NULL).
+    exprs.push_back(MakeColumnRef(int(n), LogicalType(TypeId::kBigInt)));
+    auto version = std::make_unique<BoundExpr>(BoundExprKind::kCase, LogicalType(TypeId::kBigInt));
+    version->children.push_back(cond ? cond->Copy() : MakeConstant(Value::Boolean(true)));
+    version->children.push_back(MakeConstant(Value::Null(TypeId::kBigInt)));
+    version->children.push_back(MakeColumnRef(int(n) + 1, LogicalType(TypeId::kBigInt)));
+    exprs.push_back(std::move(version));
+  }
   // One more column: whether the row was updated, to count them.
   exprs.push_back(cond ? cond->Copy() : MakeConstant(Value::Boolean(true)));
-  plan = Projection(std::move(plan), std::move(exprs));
+  Scope unused;
+  PlanPtr plan = Projection(ScanAll(table, rewrite.target, alias, &unused, ids), std::move(exprs));
   auto batches = Materialize(std::move(plan), s);
   if (!batches.ok()) return batches.status().WithContext("UPDATE " + table->name() + ": ");
-  int64_t n = 0;
+  int64_t updated = 0;
   for (auto& b : *batches) {
     Column& flag = b.columns.back();
-    for (size_t i = 0; i < b.num_rows; i++) n += flag.IsValid(i) && flag.data<uint8_t>()[i];
+    for (size_t i = 0; i < b.num_rows; i++) updated += flag.IsValid(i) && flag.data<uint8_t>()[i];
     b.columns.pop_back();
   }
-  ALOPEX_RETURN_IF_ERROR(table->Replace(*snap, std::move(*batches), "UPDATE"));
-  return CountResult(n, "UPDATE " + std::to_string(n));
+  ALOPEX_RETURN_IF_ERROR(table->Replace(*snap, std::move(*batches), "UPDATE", rewrite.spec));
+  return CountResult(updated, "UPDATE " + std::to_string(updated));
 }
 
 Result<StatementResult> RunDelete(const sql::DeleteStatement& st, Session& s, const std::vector<Value>& params) {
@@ -349,54 +455,56 @@ Result<StatementResult> RunDelete(const sql::DeleteStatement& st, Session& s, co
   Binder binder(MakeBinderContext(s, params, st.text));
   ALOPEX_ASSIGN_OR_RETURN(auto table, binder.LookupTable(st.table, st.location));
   ALOPEX_ASSIGN_OR_RETURN(auto snap, table->Snapshot());
-  std::vector<Batch> keep;
-  int64_t n = 0;
+  const std::string alias = st.alias.empty() ? table->name() : st.alias;
+  BoundExprPtr cond;
   if (st.where) {
-    Scope scope;
-    PlanPtr plan = ScanAll(table, *snap, st.alias.empty() ? table->name() : st.alias, &scope);
+    Scope scope = DmlScope(table, snap, alias);
     ExprBinder eb(binder, scope);
-    ALOPEX_ASSIGN_OR_RETURN(BoundExprPtr cond, eb.Bind(*st.where));
+    ALOPEX_ASSIGN_OR_RETURN(cond, eb.Bind(*st.where));
     ALOPEX_ASSIGN_OR_RETURN(cond, binder.CastTo(std::move(cond), TypeId::kBoolean));
-    // Every row with one more column: whether the condition is true (deleted).
+  }
+  ALOPEX_ASSIGN_OR_RETURN(DmlRewrite rewrite, RewriteFor(table, snap, cond.get(), s));
+  const std::vector<int>& ids = rewrite.ids;
+  std::vector<Batch> keep;
+  int64_t deleted = 0;
+  if (cond) {
+    // The rows of the files read, with their ids and one more column: whether
+    // the condition is true (deleted).
+    const size_t n = snap->columns.size();
     auto is_true = std::make_unique<BoundExpr>(BoundExprKind::kCase, LogicalType(TypeId::kBoolean));
     is_true->children.push_back(std::move(cond));
     is_true->children.push_back(MakeConstant(Value::Boolean(true)));
     is_true->children.push_back(MakeConstant(Value::Boolean(false)));
     std::vector<BoundExprPtr> exprs;
-    for (size_t c = 0; c < snap->columns.size(); c++) exprs.push_back(MakeColumnRef(int(c), snap->columns[c].type));
+    for (size_t c = 0; c < n; c++) exprs.push_back(MakeColumnRef(int(c), snap->columns[c].type));
+    for (size_t k = 0; k < ids.size(); k++) exprs.push_back(MakeColumnRef(int(n + k), LogicalType(TypeId::kBigInt)));
     exprs.push_back(std::move(is_true));
-    auto batches = Materialize(Projection(std::move(plan), std::move(exprs)), s);
+    Scope unused;
+    auto batches = Materialize(Projection(ScanAll(table, rewrite.target, alias, &unused, ids), std::move(exprs)), s);
     if (!batches.ok()) return batches.status().WithContext("DELETE FROM " + table->name() + ": ");
     for (auto& b : *batches) {
       const uint8_t* flag = b.columns.back().data<uint8_t>();
       std::vector<uint32_t> sel;
       for (size_t r = 0; r < b.num_rows; r++)
         if (!flag[r]) sel.push_back(uint32_t(r));
-      n += int64_t(b.num_rows - sel.size());
+      deleted += int64_t(b.num_rows - sel.size());
       b.columns.pop_back();
       if (sel.size() == b.num_rows) {
         keep.push_back(std::move(b));
         continue;
       }
-      Batch kept;
-      kept.num_rows = sel.size();
-      for (const auto& col : b.columns) {
-        Column g(col.type(), sel.size());
-        g.Gather(col, sel.data(), sel.size());
-        kept.columns.push_back(std::move(g));
-      }
-      keep.push_back(std::move(kept));
+      keep.push_back(GatherBatch(b, sel.data(), sel.size()));
     }
   } else {
-    ALOPEX_ASSIGN_OR_RETURN(auto scan, TableScan::Make(snap, {}));
+    ALOPEX_ASSIGN_OR_RETURN(auto scan, TableScan::Make(rewrite.target, {}));
     for (size_t m = 0; m < scan->num_morsels(); m++)
       ALOPEX_RETURN_IF_ERROR(scan->Read(m, [&](Batch&& b) {
-        n += int64_t(b.num_rows);
+        deleted += int64_t(b.num_rows);
         return Status::OK();
       }));
   }
-  ALOPEX_RETURN_IF_ERROR(table->Replace(*snap, std::move(keep), "DELETE"));
-  return CountResult(n, "DELETE " + std::to_string(n));
+  ALOPEX_RETURN_IF_ERROR(table->Replace(*snap, std::move(keep), "DELETE", rewrite.spec));
+  return CountResult(deleted, "DELETE " + std::to_string(deleted));
 }
 
 Result<StatementResult> RunCreateTable(const sql::CreateTableStatement& st, Session& s, const std::vector<Value>& params) {

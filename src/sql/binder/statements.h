@@ -65,8 +65,19 @@ Result<std::vector<Batch>> Materialize(PlanPtr plan, Session& s);
 // `exprs` (over the output of `child`) as a projection.
 PlanPtr Projection(PlanPtr child, std::vector<BoundExprPtr> exprs);
 // Plans a scan of every column of `table` at `snap`, adding the columns to
-// `scope` under the name `alias`.
-PlanPtr ScanAll(const std::shared_ptr<Table>& table, const TableSnapshot& snap, const std::string& alias, Scope* scope);
+// `scope` under the name `alias`, then the `metadata` columns (table_scan.h
+// kRowIdColumn, ...), which no name resolves to.
+PlanPtr ScanAll(const std::shared_ptr<Table>& table, std::shared_ptr<const TableSnapshot> snap,
+                const std::string& alias, Scope* scope, const std::vector<int>& metadata = {});
+// The metadata columns a rewrite of `snap` carries (RewriteSpec::row_ids):
+// each row's id and commit version when the table tracks them, else none.
+std::vector<int> RowIdColumns(const TableSnapshot& snap);
+// The data files of stored table `snap` holding a row for which `condition`
+// (over its columns and then RowIdColumns) is true: the files a DML statement
+// rewrites. Every file when `condition` is null.
+Result<std::vector<size_t>> FilesMatching(const std::shared_ptr<Table>& table,
+                                          std::shared_ptr<const TableSnapshot> snap, const BoundExpr* condition,
+                                          Session& s);
 
 // ---------------------------------------------------------------- joined DML (merge_statement.cc)
 

@@ -20,6 +20,8 @@ namespace {
 
 constexpr const char* kLogDir = "_delta_log";
 constexpr int64_t kDefaultCheckpointInterval = 10;
+constexpr const char* kMaterializedRowIdKey = "delta.rowTracking.materializedRowIdColumnName";
+constexpr const char* kMaterializedRowCommitVersionKey = "delta.rowTracking.materializedRowCommitVersionColumnName";
 
 std::string VersionName(int64_t v) {
   char buf[32];
@@ -151,6 +153,39 @@ std::mt19937_64& Rng() {
 
 }  // namespace
 
+std::optional<Protocol> WithWriterFeature(const Protocol& p, const std::string& feature) {
+  // The features each legacy writer version implies.
+  static const std::pair<const char*, int> kLegacy[] = {{"appendOnly", 2},       {"invariants", 2},
+                                                        {"checkConstraints", 3}, {"changeDataFeed", 4},
+                                                        {"generatedColumns", 4}, {"columnMapping", 5},
+                                                        {"identityColumns", 6}};
+  if (p.min_writer_version == 7 && p.HasWriterFeature(feature)) return std::nullopt;
+  Protocol out = p;
+  if (out.min_writer_version < 7) {
+    for (const auto& [name, version] : kLegacy)
+      if (name == feature && p.min_writer_version >= version) return std::nullopt;
+    out.writer_features = std::vector<std::string>{};
+    for (const auto& [name, version] : kLegacy)
+      if (p.min_writer_version >= version) out.writer_features->push_back(name);
+    out.min_writer_version = 7;
+  }
+  out.writer_features->push_back(feature);
+  return out;
+}
+
+Protocol WithPropertyFeatures(Protocol p, const StringMap& configuration) {
+  auto on = [&](const char* key) {
+    auto it = configuration.find(key);
+    return it != configuration.end() && IsTrue(it->second);
+  };
+  std::vector<const char*> features;
+  if (on("delta.enableRowTracking")) features = {"domainMetadata", "rowTracking"};
+  if (on("delta.appendOnly")) features.push_back("appendOnly");
+  for (const char* f : features)
+    if (auto next = WithWriterFeature(p, f)) p = std::move(*next);
+  return p;
+}
+
 int64_t DeltaNowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -167,6 +202,29 @@ std::string RandomUuid() {
 }
 
 bool IsSupportedReaderFeature(std::string_view name) { return ReaderFeatures().count(name) > 0; }
+
+bool TracksRowIds(const Protocol& protocol, const StringMap& configuration) {
+  auto suspended = configuration.find("delta.rowTrackingSuspended");
+  return protocol.min_writer_version == 7 && protocol.HasWriterFeature("rowTracking") &&
+         !(suspended != configuration.end() && IsTrue(suspended->second));
+}
+
+bool TracksRowIds(const DeltaSnapshot& snapshot) { return TracksRowIds(snapshot.protocol, snapshot.configuration()); }
+
+std::optional<RowTrackingColumns> MaterializedRowTrackingColumns(const StringMap& configuration) {
+  auto id = configuration.find(kMaterializedRowIdKey);
+  auto version = configuration.find(kMaterializedRowCommitVersionKey);
+  if (id == configuration.end() || version == configuration.end()) return std::nullopt;
+  return RowTrackingColumns{id->second, version->second};
+}
+
+RowTrackingColumns EnsureMaterializedRowTrackingColumns(StringMap* configuration) {
+  auto& id = (*configuration)[kMaterializedRowIdKey];
+  if (id.empty()) id = "_row-id-col-" + RandomUuid();
+  auto& version = (*configuration)[kMaterializedRowCommitVersionKey];
+  if (version.empty()) version = "_row-commit-version-col-" + RandomUuid();
+  return {id, version};
+}
 
 std::string DeltaSnapshot::Property(const std::string& key, const std::string& fallback) const {
   auto it = metadata.configuration.find(key);
@@ -484,30 +542,25 @@ Result<std::unique_ptr<DeltaTable>> DeltaTable::Create(const std::string& uri, c
   if (partition_columns.size() >= schema.fields.size() && !schema.fields.empty())
     return Status::InvalidArgument("Delta table " + path + ": every column is a partition column");
 
+  // (1,2), or writer version 7 listing only the features the table uses.
   Protocol protocol;
-  bool row_tracking = configuration.count("delta.enableRowTracking") &&
-                      IsTrue(configuration.at("delta.enableRowTracking"));
-  bool needs_ntz = false;
+  protocol.min_writer_version = 7;
+  protocol.writer_features = std::vector<std::string>{};
   for (const auto& f : schema.fields)
-    if (f.delta_type == "timestamp_ntz") needs_ntz = true;
-  if (row_tracking || needs_ntz) {
-    protocol.min_writer_version = 7;
-    protocol.writer_features = std::vector<std::string>{};
-    if (row_tracking) {
-      protocol.writer_features->push_back("domainMetadata");
-      protocol.writer_features->push_back("rowTracking");
-    }
-    if (needs_ntz) {
+    if (f.delta_type == "timestamp_ntz" && !protocol.HasWriterFeature("timestampNtz")) {
       protocol.min_reader_version = 3;
       protocol.reader_features = std::vector<std::string>{"timestampNtz"};
       protocol.writer_features->push_back("timestampNtz");
     }
-  }
+  protocol = WithPropertyFeatures(std::move(protocol), configuration);
+  if (protocol.writer_features->empty()) protocol = Protocol();
+  bool row_tracking = TracksRowIds(protocol, configuration);
   Metadata md;
   md.id = RandomUuid();
   md.schema_string = SerializeDeltaSchema(schema);
   md.partition_columns = partition_columns;
   md.configuration = configuration;
+  if (row_tracking) EnsureMaterializedRowTrackingColumns(&md.configuration);
   md.created_time = DeltaNowMillis();
 
   CommitOptions options;
@@ -696,8 +749,7 @@ Result<int64_t> DeltaTable::Commit(const std::vector<Action>& input, int64_t rea
     if (const auto* p = std::get_if<Protocol>(&a)) protocol = *p;
     if (const auto* m = std::get_if<Metadata>(&a)) config = m->configuration;
   }
-  bool row_tracking = protocol.min_writer_version == 7 && protocol.HasWriterFeature("rowTracking") &&
-                      !(config.count("delta.rowTrackingSuspended") && IsTrue(config.at("delta.rowTrackingSuspended")));
+  bool row_tracking = TracksRowIds(protocol, config);
   bool ict = config.count("delta.enableInCommitTimestamps") && IsTrue(config.at("delta.enableInCommitTimestamps"));
   int64_t row_id_high_water = -1;
   if (base) {
@@ -748,17 +800,18 @@ Result<int64_t> DeltaTable::Commit(const std::vector<Action>& input, int64_t rea
       }
       actions.push_back(a);
     }
-    if (row_tracking && high_water != row_id_high_water) {
+    bool assigned_ids = row_tracking && high_water != row_id_high_water;
+    if (assigned_ids) {
       JsonNode cfg = JsonNode::Object();
       cfg.Set("rowIdHighWaterMark", JsonNode::Int(high_water));
       actions.push_back(DomainMetadata{"delta.rowTracking", cfg.Serialize(), false});
-      // The commitInfo tag Spark reads to trust preserved row ids: only when no
-      // row moved to a new file (rewritten rows get fresh ids here).
-      if (!has_removes) {
-        JsonNode tags = JsonNode::Object();
-        tags.Set("delta.rowTracking.preserved", JsonNode::String("true"));
-        std::get<CommitInfo>(actions[0]).extra.Set("tags", std::move(tags));
-      }
+    }
+    // The commitInfo tag Spark reads to trust preserved row ids: rows that
+    // moved to new files kept them only when the writer materialized them.
+    if (row_tracking && (has_removes ? options.row_ids_preserved : assigned_ids)) {
+      JsonNode tags = JsonNode::Object();
+      tags.Set("delta.rowTracking.preserved", JsonNode::String("true"));
+      std::get<CommitInfo>(actions[0]).extra.Set("tags", std::move(tags));
     }
 
     std::string path = CommitPath(version);

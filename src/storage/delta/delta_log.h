@@ -77,6 +77,10 @@ struct CommitOptions {
   bool auto_checkpoint = true;
   // The commit time in ms (0 = now); tests use it for time travel.
   int64_t timestamp_ms = 0;
+  // Every row of the files this commit removes is in its adds with its row id
+  // materialized (commitInfo tag delta.rowTracking.preserved). Commits without
+  // removes preserve ids trivially.
+  bool row_ids_preserved = false;
 };
 
 struct DeltaHistoryEntry {
@@ -105,7 +109,8 @@ class DeltaTable {
   // Opens the table at `uri` (NotFound when it has no _delta_log/ commits).
   static Result<std::unique_ptr<DeltaTable>> Open(const std::string& uri, FileSystem* fs = nullptr);
   // Creates version 0: commitInfo, protocol (1,2 unless the configuration needs
-  // features: row tracking gives 1,7 with domainMetadata + rowTracking), metaData.
+  // features: row tracking gives 1,7 with domainMetadata + rowTracking, and the
+  // materialized row-tracking column names in the configuration), metaData.
   // AlreadyExists when the table has a log.
   static Result<std::unique_ptr<DeltaTable>> Create(const std::string& uri, const DeltaSchema& schema,
                                                     const std::vector<std::string>& partition_columns,
@@ -169,6 +174,35 @@ class DeltaTable {
   std::mutex cache_mu_;
   std::shared_ptr<const DeltaSnapshot> cached_;
 };
+
+// Row tracking (PROTOCOL.md "Row Tracking"). Whether a table with `protocol`
+// and `configuration` gives new files row ids: minWriterVersion 7 with the
+// rowTracking writer feature, and delta.rowTrackingSuspended not true. Its rows
+// then have stable ids.
+bool TracksRowIds(const Protocol& protocol, const StringMap& configuration);
+bool TracksRowIds(const DeltaSnapshot& snapshot);
+
+// The physical names of the hidden row-tracking columns (configuration
+// delta.rowTracking.materializedRowIdColumnName / ...RowCommitVersionColumnName).
+// They are never in the schema.
+struct RowTrackingColumns {
+  std::string row_id;
+  std::string row_commit_version;
+};
+// The table's names, nullopt when its configuration lacks either.
+std::optional<RowTrackingColumns> MaterializedRowTrackingColumns(const StringMap& configuration);
+// Adds fresh names (_row-id-col-<uuid>, _row-commit-version-col-<uuid>, as
+// Spark names them) to `configuration` where missing; returns the names.
+RowTrackingColumns EnsureMaterializedRowTrackingColumns(StringMap* configuration);
+
+// `p` extended so that writers must support `feature` (moving to writer
+// version 7, which lists the features the legacy versions implied), or
+// nullopt when it already does.
+std::optional<Protocol> WithWriterFeature(const Protocol& p, const std::string& feature);
+// `p` with the writer features the table properties in `configuration` turn
+// on: delta.enableRowTracking (domainMetadata, rowTracking) and
+// delta.appendOnly (appendOnly).
+Protocol WithPropertyFeatures(Protocol p, const StringMap& configuration);
 
 // Milliseconds since the epoch, now.
 int64_t DeltaNowMillis();

@@ -16,12 +16,14 @@
 namespace alopex {
 namespace {
 
+using delta_test::Append;
+using delta_test::AsActions;
 using delta_test::IdNameBatch;
+using delta_test::kNames;
+using delta_test::kTypes;
 using delta_test::One;
 using delta_test::ScratchDir;
 
-const std::vector<std::string> kNames = {"id", "name"};
-const std::vector<LogicalType> kTypes = {TypeId::kBigInt, TypeId::kVarchar};
 
 // Rows of a snapshot as sorted "id:name" strings.
 std::vector<std::string> ReadRows(const DeltaSnapshot& snap) {
@@ -37,20 +39,7 @@ std::vector<std::string> ReadRows(const DeltaSnapshot& snap) {
   return rows;
 }
 
-std::vector<Action> AsActions(const std::vector<AddFile>& adds) { return {adds.begin(), adds.end()}; }
 
-// Appends ids [first, first+n) and returns the committed version.
-int64_t Append(DeltaTable& t, int64_t first, size_t n, int64_t ts = 0) {
-  auto adds = WriteDataFiles(t.path(), kNames, kTypes, {}, One(IdNameBatch(first, n)));
-  EXPECT_TRUE(adds.ok()) << adds.status().ToString();
-  auto latest = t.LatestVersion();
-  EXPECT_TRUE(latest.ok());
-  CommitOptions o;
-  o.timestamp_ms = ts;
-  auto v = t.Commit(AsActions(*adds), *latest, o);
-  EXPECT_TRUE(v.ok()) << v.status().ToString();
-  return v.ok() ? *v : -1;
-}
 
 TEST(DeltaLogTest, CreateAppendSnapshotEveryVersionCheckpointReopen) {
   ScratchDir dir;

@@ -387,10 +387,17 @@ bool DataFileMayMatch(const DeltaSnapshot& snapshot, const AddFile& add, const s
 
 Result<DeltaFileScan> DeltaFileScan::Make(std::shared_ptr<const DeltaSnapshot> snapshot,
                                           const std::vector<std::string>& columns,
-                                          const std::vector<ColumnPredicate>& predicates, FileSystem* fs) {
+                                          const std::vector<ColumnPredicate>& predicates, FileSystem* fs,
+                                          ScanMetadataColumns extra) {
   DeltaFileScan scan;
   const DeltaSnapshot& snap = *snapshot;
   scan.where_ = "Delta table " + snap.table_path + ", version " + std::to_string(snap.version);
+  if ((extra.row_id || extra.row_commit_version) && !TracksRowIds(snap))
+    return Status::InvalidArgument("Delta table " + snap.table_path +
+                                   " does not track row ids; turn row tracking on with ALTER TABLE ... SET "
+                                   "('delta.enableRowTracking' = true)");
+  scan.extra_ = extra;
+  scan.materialized_ = MaterializedRowTrackingColumns(snap.configuration());
   if (!fs) {
     ALOPEX_ASSIGN_OR_RETURN(fs, FileSystem::ForPath(snap.table_path));
   }
@@ -460,6 +467,11 @@ Status DeltaFileScan::ReadFile(size_t index, const std::function<Status(Batch&&)
     constants[i] = std::move(*v);
   }
 
+  if (extra_.row_id && !add.base_row_id)
+    return ctx(Status::InvalidArgument("the file has no baseRowId, so its rows have no row ids"));
+  if (extra_.row_commit_version && !add.default_row_commit_version)
+    return ctx(Status::InvalidArgument("the file has no defaultRowCommitVersion, so its rows have no commit versions"));
+
   std::vector<uint64_t> deleted;
   if (add.deletion_vector) {
     auto rows = LoadDeletionVector(*add.deletion_vector, root, fs_);
@@ -476,6 +488,12 @@ Status DeltaFileScan::ReadFile(size_t index, const std::function<Status(Batch&&)
 
   // Which file column feeds each projected data column (-1 = absent: NULL).
   std::vector<std::string> read_names;
+  auto read_index = [&](const std::string& name) {
+    auto pos = std::find(read_names.begin(), read_names.end(), name);
+    if (pos != read_names.end()) return int(pos - read_names.begin());
+    read_names.push_back(name);
+    return int(read_names.size() - 1);
+  };
   std::vector<int> source(fields_.size(), -1);
   for (size_t i = 0; i < fields_.size(); i++) {
     if (is_partition_[i]) continue;
@@ -493,13 +511,18 @@ Status DeltaFileScan::ReadFile(size_t index, const std::function<Status(Batch&&)
       }
     }
     if (want.empty()) continue;
-    auto pos = std::find(read_names.begin(), read_names.end(), want);
-    if (pos == read_names.end()) {
-      read_names.push_back(want);
-      pos = read_names.end() - 1;
-    }
-    source[i] = int(pos - read_names.begin());
+    source[i] = read_index(want);
   }
+  // The materialized row-tracking columns, where the file has them (rows a
+  // rewrite moved here keep their ids and versions).
+  int id_source = -1, version_source = -1;
+  auto has_column = [&](const std::string& name) {
+    return std::find(file_names.begin(), file_names.end(), name) != file_names.end();
+  };
+  if (materialized_ && extra_.row_id && has_column(materialized_->row_id))
+    id_source = read_index(materialized_->row_id);
+  if (materialized_ && extra_.row_commit_version && has_column(materialized_->row_commit_version))
+    version_source = read_index(materialized_->row_commit_version);
   if (read_names.empty()) {
     // Only partition or missing columns: read the first column for the row count.
     if (file_names.empty()) return ctx(Status::Corruption("the file has no columns"));
@@ -539,6 +562,43 @@ Status DeltaFileScan::ReadFile(size_t index, const std::function<Status(Batch&&)
       }
       size_t out_rows = filtered ? sel.size() : n;
       if (out_rows == 0) return Status::OK();
+      // Metadata columns first: the data columns below move out of `in`.
+      std::vector<Column> extras;
+      const LogicalType bigint(TypeId::kBigInt);
+      // A materialized value where present and not NULL, else `fallback` (+ the physical index).
+      auto tracking_column = [&](int src, int64_t fallback, bool add_index) -> Result<Column> {
+        const Column* materialized = src >= 0 ? &in.columns[size_t(src)] : nullptr;
+        Column conv;
+        if (materialized && materialized->type() != bigint) {
+          conv = Column(bigint);
+          ALOPEX_RETURN_IF_ERROR(CastColumn(*materialized, bigint, &conv));
+          materialized = &conv;
+        }
+        Column col(bigint);
+        col.Resize(out_rows);
+        int64_t* d = col.data<int64_t>();
+        for (size_t k = 0; k < out_rows; k++) {
+          size_t r = filtered ? sel[k] : k;
+          if (materialized && materialized->IsValid(r))
+            d[k] = materialized->data<int64_t>()[r];
+          else
+            d[k] = fallback + (add_index ? int64_t(first + r) : 0);
+        }
+        return col;
+      };
+      if (extra_.row_id) {
+        auto col = tracking_column(id_source, *add.base_row_id, true);
+        if (!col.ok()) return col.status().WithContext("column '" + materialized_->row_id + "': ");
+        extras.push_back(std::move(*col));
+      }
+      if (extra_.row_commit_version) {
+        auto col = tracking_column(version_source, *add.default_row_commit_version, false);
+        if (!col.ok()) return col.status().WithContext("column '" + materialized_->row_commit_version + "': ");
+        extras.push_back(std::move(*col));
+      }
+      if (extra_.file_index)
+        extras.push_back(Column::Constant(Value::Integer(int32_t(&add - snap.files.data())), out_rows));
+
       Batch out;
       out.num_rows = out_rows;
       for (size_t i = 0; i < fields_.size(); i++) {
@@ -565,6 +625,7 @@ Status DeltaFileScan::ReadFile(size_t index, const std::function<Status(Batch&&)
           out.columns.push_back(std::move(*conformed));
         }
       }
+      for (Column& c : extras) out.columns.push_back(std::move(c));
       return sink(std::move(out));
     });
     if (!st.ok()) return ctx(st);
@@ -603,6 +664,9 @@ struct DeltaDataWriter::Impl {
   DeltaSchema derived;
   std::vector<const DeltaField*> field_of;
   std::vector<size_t> data_cols, part_cols;
+  // The batch column of each file column: data_cols, then the row-tracking
+  // columns (not in the schema, so not in the stats).
+  std::vector<size_t> file_cols;
   std::vector<std::string> file_names;
   std::vector<LogicalType> file_types;
   ParquetWriteOptions pw;
@@ -631,7 +695,7 @@ Status DeltaDataWriter::Impl::Finish(OpenDataFile& f) {
   stats.Set("numRecords", JsonNode::Int(f.writer->rows_written()));
   JsonNode mins = JsonNode::Object(), maxs = JsonNode::Object(), nulls = JsonNode::Object();
   const auto& fstats = f.writer->file_statistics();
-  for (size_t i = 0; i < fstats.size() && i < file_names.size(); i++) {
+  for (size_t i = 0; i < fstats.size() && i < data_cols.size(); i++) {
     const auto& st = fstats[i];
     nulls.Set(file_names[i], JsonNode::Int(st.null_count));
     if (file_types[i].IsNested() || file_types[i].id() == TypeId::kVector) continue;
@@ -661,9 +725,10 @@ Status DeltaDataWriter::Impl::Finish(OpenDataFile& f) {
 }
 
 Status DeltaDataWriter::Impl::Write(const Batch& batch) {
-  if (batch.num_columns() != names.size())
+  size_t expected = names.size() + (options.row_tracking ? 2 : 0);
+  if (batch.num_columns() != expected)
     return Status::InvalidArgument(where + ": a batch has " + std::to_string(batch.num_columns()) +
-                                   " columns, expected " + std::to_string(names.size()));
+                                   " columns, expected " + std::to_string(expected));
   if (batch.num_rows == 0) return Status::OK();
   // Partition columns as their stored types, then each row's partition tuple.
   std::vector<Column> part_stored;
@@ -703,23 +768,24 @@ Status DeltaDataWriter::Impl::Write(const Batch& batch) {
   // Without partitions a batch whose columns already have the stored types is
   // written as it is, not copied.
   bool direct = part_cols.empty();
-  for (size_t k = 0; k < data_cols.size() && direct; k++)
-    direct = batch.columns[data_cols[k]].type() == file_types[k];
+  for (size_t k = 0; k < file_cols.size() && direct; k++)
+    direct = batch.columns[file_cols[k]].type() == file_types[k];
   for (auto& [key, rows] : groups) {
     Batch part;
     const Batch* out = &batch;
     if (!direct) {
       bool all = part_cols.empty() || rows.size() == batch.num_rows;
       part.num_rows = all ? batch.num_rows : rows.size();
-      for (size_t k = 0; k < data_cols.size(); k++) {
-        const Column& src = batch.columns[data_cols[k]];
+      for (size_t k = 0; k < file_cols.size(); k++) {
+        const Column& src = batch.columns[file_cols[k]];
         Column picked(src.type());
         if (!all) picked.Gather(src, rows.data(), rows.size());
         const Column& from = all ? src : picked;
         if (from.type() != file_types[k]) {
           Column conv(file_types[k]);
           Status st = CastColumn(from, file_types[k], &conv);
-          if (!st.ok()) return st.WithContext(where + ": column '" + names[data_cols[k]] + "': ");
+          const std::string& name = k < data_cols.size() ? names[data_cols[k]] : file_names[k];
+          if (!st.ok()) return st.WithContext(where + ": column '" + name + "': ");
           part.columns.push_back(std::move(conv));
         } else {
           part.columns.push_back(all ? src.Clone() : std::move(picked));
@@ -799,8 +865,21 @@ Result<std::unique_ptr<DeltaDataWriter>> DeltaDataWriter::Open(const std::string
     if (std::find(w->part_cols.begin(), w->part_cols.end(), i) == w->part_cols.end()) w->data_cols.push_back(i);
   if (w->data_cols.empty()) return Status::InvalidArgument(w->where + ": every column is a partition column");
   for (size_t c : w->data_cols) {
+    w->file_cols.push_back(c);
     w->file_names.push_back(w->field_of[c]->PhysicalName(options.column_mapping));
     w->file_types.push_back(w->field_of[c]->stored_type);
+  }
+  if (options.row_tracking) {
+    const std::string tracking[] = {options.row_tracking->row_id, options.row_tracking->row_commit_version};
+    for (size_t k = 0; k < 2; k++) {
+      if (tracking[k].empty() ||
+          std::find(w->file_names.begin(), w->file_names.end(), tracking[k]) != w->file_names.end())
+        return Status::InvalidArgument(w->where + ": row-tracking column name '" + tracking[k] +
+                                       "' is empty or names a table column");
+      w->file_cols.push_back(names.size() + k);
+      w->file_names.push_back(tracking[k]);
+      w->file_types.push_back(LogicalType(TypeId::kBigInt));
+    }
   }
   w->pw.compression = options.compression;
   if (target_file_size > 0) w->pw.row_group_bytes = std::min<int64_t>(w->pw.row_group_bytes, target_file_size);
@@ -812,7 +891,8 @@ Result<std::unique_ptr<DeltaDataWriter>> DeltaDataWriter::Open(const std::string
 
 Result<std::unique_ptr<DeltaDataWriter>> DeltaDataWriter::Open(const DeltaSnapshot& snapshot,
                                                                int64_t target_file_size, FileSystem* fs,
-                                                               const std::string& file_prefix) {
+                                                               const std::string& file_prefix,
+                                                               std::optional<RowTrackingColumns> row_tracking) {
   if (snapshot.column_mapping == ColumnMappingMode::kId)
     return Status::NotImplemented("Delta table " + snapshot.table_path +
                                   " uses column mapping mode 'id'; Alopex cannot write field ids yet");
@@ -820,6 +900,7 @@ Result<std::unique_ptr<DeltaDataWriter>> DeltaDataWriter::Open(const DeltaSnapsh
   options.column_mapping = snapshot.column_mapping;
   options.fs = fs;
   options.file_prefix = file_prefix;
+  options.row_tracking = std::move(row_tracking);
   if (auto it = snapshot.configuration().find("delta.parquet.compression.codec");
       it != snapshot.configuration().end())
     options.compression = AsciiLower(it->second);

@@ -21,6 +21,20 @@
 
 namespace alopex {
 
+// Columns a scan can add after the projected ones, in this order.
+struct ScanMetadataColumns {
+  // BIGINT: the row's stable id under row tracking (PROTOCOL.md "Row
+  // Tracking"): the materialized row-id column where the file has it and it is
+  // not NULL, else add.baseRowId + the row's physical index in the file.
+  bool row_id = false;
+  // BIGINT: the version that last changed the row: the materialized
+  // row-commit-version column where present and not NULL, else
+  // add.defaultRowCommitVersion.
+  bool row_commit_version = false;
+  // INTEGER: the row's data file, as its index in snapshot.files.
+  bool file_index = false;
+};
+
 // A scan of one snapshot, file by file: the projection is resolved once, files
 // whose partition values or min/max/null statistics rule out `predicates` are
 // dropped, and each remaining file is read on its own (from any thread), so a
@@ -32,10 +46,15 @@ namespace alopex {
 class DeltaFileScan {
  public:
   // `predicates` name logical columns; they only skip files and row groups
-  // (the caller still filters rows).
+  // (the caller still filters rows). `extra` columns follow the projected
+  // ones (an empty `columns` still projects every schema column); row_id /
+  // row_commit_version need TracksRowIds (InvalidArgument naming the table
+  // otherwise), and ReadFile refuses a file without baseRowId /
+  // defaultRowCommitVersion. The scan keeps pointers into snapshot->files.
   static Result<DeltaFileScan> Make(std::shared_ptr<const DeltaSnapshot> snapshot,
                                     const std::vector<std::string>& columns,
-                                    const std::vector<ColumnPredicate>& predicates = {}, FileSystem* fs = nullptr);
+                                    const std::vector<ColumnPredicate>& predicates = {}, FileSystem* fs = nullptr,
+                                    ScanMetadataColumns extra = {});
 
   size_t num_files() const { return files_.size(); }
   const AddFile& file(size_t i) const { return *files_[i]; }
@@ -53,6 +72,8 @@ class DeltaFileScan {
   std::vector<ColumnPredicate> file_predicates_;  // by physical name, for row groups
   std::vector<const AddFile*> files_;
   size_t skipped_ = 0;
+  ScanMetadataColumns extra_;
+  std::optional<RowTrackingColumns> materialized_;
 };
 
 // Whether `add` may hold rows matching every predicate (logical column names),
@@ -80,6 +101,11 @@ struct DataFileWriteOptions {
   FileSystem* fs = nullptr;
   // Goes into the data file names (part-<prefix>-NNNNN-<uuid>), so files sort by it.
   std::string file_prefix;
+  // When set, every batch carries two more BIGINT columns after the named
+  // ones, each row's id and commit version (NULL = assign fresh ones), written
+  // to the files under these physical names (not in the schema or the stats),
+  // so rows keep their ids when rewritten.
+  std::optional<RowTrackingColumns> row_tracking;
 };
 
 // Writes `batches` (columns `names`/`types`, partition columns included) as
@@ -108,9 +134,11 @@ class DeltaDataWriter {
                                                        const DataFileWriteOptions& options = {});
   // For a table as of `snapshot`: its schema (batches hold every column, in
   // schema order), partition columns, column mapping and compression property.
+  // `row_tracking`: see DataFileWriteOptions::row_tracking.
   static Result<std::unique_ptr<DeltaDataWriter>> Open(const DeltaSnapshot& snapshot,
                                                        int64_t target_file_size = int64_t(128) << 20,
-                                                       FileSystem* fs = nullptr, const std::string& file_prefix = "");
+                                                       FileSystem* fs = nullptr, const std::string& file_prefix = "",
+                                                       std::optional<RowTrackingColumns> row_tracking = std::nullopt);
   ~DeltaDataWriter();
 
   Status Write(const Batch& batch);

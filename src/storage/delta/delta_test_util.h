@@ -9,6 +9,8 @@
 
 #include "common/column.h"
 #include "io/file_system.h"
+#include "storage/delta/delta_log.h"
+#include "storage/delta/delta_scan.h"
 
 namespace alopex::delta_test {
 
@@ -51,6 +53,26 @@ inline std::vector<Batch> One(Batch b) {
   std::vector<Batch> v;
   v.push_back(std::move(b));
   return v;
+}
+
+// The columns of IdNameBatch.
+inline const std::vector<std::string> kNames = {"id", "name"};
+inline const std::vector<LogicalType> kTypes = {TypeId::kBigInt, TypeId::kVarchar};
+
+inline std::vector<Action> AsActions(const std::vector<AddFile>& adds) { return {adds.begin(), adds.end()}; }
+
+// Appends ids [first, first+n) to `t` as one file, committed at `ts` ms (0 =
+// now); returns the committed version.
+inline int64_t Append(DeltaTable& t, int64_t first, size_t n, int64_t ts = 0) {
+  auto adds = WriteDataFiles(t.path(), kNames, kTypes, {}, One(IdNameBatch(first, n)));
+  EXPECT_TRUE(adds.ok()) << adds.status().ToString();
+  auto latest = t.LatestVersion();
+  EXPECT_TRUE(latest.ok());
+  CommitOptions o;
+  o.timestamp_ms = ts;
+  auto v = t.Commit(AsActions(*adds), *latest, o);
+  EXPECT_TRUE(v.ok()) << v.status().ToString();
+  return v.ok() ? *v : -1;
 }
 
 }  // namespace alopex::delta_test
