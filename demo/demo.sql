@@ -121,7 +121,7 @@ SELECT status, files_total, rows_imported, target_table FROM alopex_import_statu
 DESCRIBE HISTORY papers;
 SELECT count(*) AS papers_at_v1 FROM papers VERSION AS OF 1;
 
--- == 12. Delta tables: partitions, MERGE, RESTORE, OPTIMIZE, VACUUM
+-- == 12. Delta tables: partitions, MERGE, row ids, RESTORE, OPTIMIZE
 -- PARTITIONED BY writes country=... folders; WHERE on the partition column or
 -- on file statistics skips files. Any Delta table reads with read_delta.
 CREATE TABLE papers_by_country (id INTEGER, title VARCHAR, country VARCHAR, citations INTEGER)
@@ -132,6 +132,8 @@ MERGE INTO papers_by_country t USING (SELECT 11 AS id, 12500 AS citations UNION 
   WHEN MATCHED THEN UPDATE SET citations = s.citations
   WHEN NOT MATCHED THEN INSERT (id, title, country, citations) VALUES (s.id, 'new paper', 'UK', s.citations);
 SELECT country, count(*) AS papers, sum(citations) AS citations FROM papers_by_country GROUP BY country ORDER BY country;
+-- Rows keep their ids (_row_id, Delta row tracking) when MERGE or UPDATE rewrite them.
+SELECT id, _row_id, _row_commit_version, citations FROM papers_by_country WHERE id IN (11, 100) ORDER BY id;
 RESTORE TABLE papers_by_country TO VERSION AS OF 1;
 SELECT count(*) AS papers_after_restore FROM papers_by_country;
 OPTIMIZE papers_by_country;
