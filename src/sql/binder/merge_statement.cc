@@ -1,5 +1,8 @@
 // MERGE INTO, UPDATE ... FROM and DELETE ... USING: the DML statements that join
-// the target table with a source. Each is one plan run by the executor, and its
+// the target table with a source. For a stored target, an inner join first
+// finds the data files holding a row the ON condition matches, and the
+// statement reads only those (without a NOT MATCHED BY SOURCE clause). Then
+// one plan runs, and its
 // result (the rows of every data file it changes, plus the rows it inserts) is
 // committed with Table::Replace as one operation, like UPDATE and DELETE; rows
 // keep their ids when the table tracks them. UPDATE ... FROM is a MERGE with one WHEN
@@ -383,17 +386,21 @@ Result<DmlCounts> RunJoinedDml(const JoinedDml& d, Session& s, const std::vector
   const std::vector<int> ids = RowIdColumns(*snap);
   metadata.insert(metadata.end(), ids.begin(), ids.end());
   const int k = int(metadata.size());
+  const std::string alias = d.target_alias.empty() ? name : d.target_alias;
   Scope target_scope;
-  PlanPtr target =
-      WithRowIds(ScanAll(table, snap, d.target_alias.empty() ? name : d.target_alias, &target_scope, metadata));
+  ScanAll(table, snap, alias, &target_scope, metadata);
   target_scope.columns.push_back(Unnamed(LogicalType(TypeId::kBigInt)));
+  // The source with its "present" column; bound once per pass.
+  auto bind_source = [&](Scope* scope) -> Result<PlanPtr> {
+    ALOPEX_ASSIGN_OR_RETURN(BoundQuery src, binder.BindTableRef(*d.source, scope, nullptr));
+    std::vector<BoundExprPtr> exprs;
+    for (size_t j = 0; j < src.types.size(); j++) exprs.push_back(MakeColumnRef(int(j), src.types[j], src.names[j]));
+    exprs.push_back(MakeConstant(Value::Boolean(true)));
+    return Projection(std::move(src.plan), std::move(exprs));
+  };
   Scope source_scope;
-  ALOPEX_ASSIGN_OR_RETURN(BoundQuery src, binder.BindTableRef(*d.source, &source_scope, nullptr));
-  const int m = int(src.types.size());
-  std::vector<BoundExprPtr> src_exprs;
-  for (int j = 0; j < m; j++) src_exprs.push_back(MakeColumnRef(j, src.types[size_t(j)], src.names[size_t(j)]));
-  src_exprs.push_back(MakeConstant(Value::Boolean(true)));
-  PlanPtr source = Projection(std::move(src.plan), std::move(src_exprs));
+  ALOPEX_ASSIGN_OR_RETURN(PlanPtr source, bind_source(&source_scope));
+  const int m = int(source->types.size()) - 1;
   Scope source_only_scope = source_scope;  // the source's own columns, for UPDATE SET * / INSERT *
   source_scope.columns.push_back(Unnamed(LogicalType(TypeId::kBoolean)));
   const int row_id = n + k, source_offset = n + k + 1, present = n + k + 1 + m, width = n + k + m + 2;
@@ -408,6 +415,42 @@ Result<DmlCounts> RunJoinedDml(const JoinedDml& d, Session& s, const std::vector
     ALOPEX_ASSIGN_OR_RETURN(on, eb.Bind(*d.condition));
     ALOPEX_ASSIGN_OR_RETURN(on, binder.CastTo(std::move(on), TypeId::kBoolean));
   }
+
+  // A stored table's rows that can match lie in the data files an inner join
+  // finds; the statement reads only those (every file when a NOT MATCHED BY
+  // SOURCE clause may change the rows no source row matches). `files`: the
+  // base's index of each file the statement reads.
+  std::shared_ptr<const TableSnapshot> target_snap = snap;
+  std::vector<size_t> files;
+  for (size_t f = 0; f < snap->num_files; f++) files.push_back(f);
+  bool by_source = std::any_of(d.clauses.begin(), d.clauses.end(),
+                               [](const WhenClause& c) { return c.category == Category::kNotMatchedBySource; });
+  if (snap->files && !by_source) {
+    // [target columns..., metadata..., 0 for the row number] joined as in the
+    // statement, so that the ON condition binds the same.
+    Scope unused;
+    PlanPtr scan = ScanAll(table, snap, alias, &unused, metadata);
+    std::vector<BoundExprPtr> exprs;
+    for (int i = 0; i < n + k; i++) exprs.push_back(MakeColumnRef(i, scan->types[size_t(i)]));
+    exprs.push_back(MakeConstant(Value::BigInt(0)));
+    Scope pass_scope;
+    ALOPEX_ASSIGN_OR_RETURN(PlanPtr pass_source, bind_source(&pass_scope));
+    PlanPtr join = MakeOuterJoin(Projection(std::move(scan), std::move(exprs)), std::move(pass_source),
+                                 PlanJoinType::kInner, on ? on->Copy() : nullptr);
+    std::vector<BoundExprPtr> file;
+    file.push_back(MakeColumnRef(n, LogicalType(TypeId::kInteger)));
+    auto hits = Materialize(Projection(std::move(join), std::move(file)), s);
+    if (!hits.ok()) return hits.status().WithContext(d.verb + " " + name + ": ");
+    std::vector<bool> hit(snap->num_files, false);
+    for (const Batch& b : *hits)
+      for (size_t r = 0; r < b.num_rows; r++) hit[size_t(b.columns[0].data<int32_t>()[r])] = true;
+    files.clear();
+    for (size_t f = 0; f < hit.size(); f++)
+      if (hit[f]) files.push_back(f);
+    target_snap = snap->WithFiles(files);
+  }
+  Scope unused;
+  PlanPtr target = WithRowIds(ScanAll(table, target_snap, alias, &unused, metadata));
   bool inserts = std::any_of(d.clauses.begin(), d.clauses.end(), [](const WhenClause& c) { return c.Inserts(); });
   PlanPtr plan = MakeOuterJoin(std::move(target), std::move(source),
                                inserts ? PlanJoinType::kFull : PlanJoinType::kLeft, std::move(on));
@@ -494,8 +537,8 @@ Result<DmlCounts> RunJoinedDml(const JoinedDml& d, Session& s, const std::vector
   // is an update, and whether its row has been written out (or deleted) yet.
   // Per data file: whether it holds a modified row (and is rewritten).
   constexpr uint8_t kModified = 1, kUpdated = 2, kDone = 4;
-  std::vector<bool> touched(snap->files ? snap->num_files : 0, false);
-  std::vector<uint8_t> state(snap->num_rows + 1, 0);
+  std::vector<bool> touched(snap->files ? target_snap->num_files : 0, false);
+  std::vector<uint8_t> state(target_snap->num_rows + 1, 0);
   auto state_of = [&](int64_t id) -> uint8_t& {
     if (size_t(id) >= state.size()) state.resize(size_t(id) + 1, 0);
     return state[size_t(id)];
@@ -511,7 +554,7 @@ Result<DmlCounts> RunJoinedDml(const JoinedDml& d, Session& s, const std::vector
       uint8_t& st = state_of(id);
       // Several deletes of one row agree; anything else with an update is ambiguous.
       if ((st & kModified) && !d.first_match_wins && (w.Updates() || (st & kUpdated))) {
-        std::string row = DescribeTargetRow(table, snap, id, s);
+        std::string row = DescribeTargetRow(table, target_snap, id, s);
         return Status::InvalidArgument(
             d.verb + " " + name + ": multiple source rows matched the same target row" +
             (row.empty() ? "" : " " + row) +
@@ -565,7 +608,7 @@ Result<DmlCounts> RunJoinedDml(const JoinedDml& d, Session& s, const std::vector
   if (snap->files) {
     spec.files.emplace();
     for (size_t f = 0; f < touched.size(); f++)
-      if (touched[f]) spec.files->push_back(f);
+      if (touched[f]) spec.files->push_back(files[f]);
   }
   Status st = table->Replace(*snap, std::move(rows), d.operation, spec);
   if (!st.ok()) return st.WithContext(d.verb + " " + name + ": ");
