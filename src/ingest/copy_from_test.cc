@@ -471,7 +471,9 @@ TEST_F(CopyFromTest, ImportStatusIsVisibleFromAnotherConnectionWhileRunning) {
       "completed|40|40|800000");
   // While it ran (progress arrives every 100 ms; a fast machine may finish first),
   // another connection saw it in progress with the file count known.
-  if (watcher->seen_running > 0) EXPECT_EQ(watcher->last.substr(0, 3), "40/");
+  if (watcher->seen_running > 0) {
+    EXPECT_EQ(watcher->last.substr(0, 3), "40/");
+  }
 }
 
 TEST_F(CopyFromTest, InterruptCommitsNothing) {

@@ -275,23 +275,6 @@ Result<std::unique_ptr<TableAppender>> Table::OpenRewriter(std::shared_ptr<const
   return std::unique_ptr<TableAppender>(new StoredWriteTxn(std::move(inner), self, base_version));
 }
 
-Result<std::vector<Batch>> Table::ReadForRewrite(const TableSnapshot& base) const {
-  if (!base.row_tracking) return ReadAllRows(base);
-  std::shared_ptr<const TableSnapshot> snap(std::shared_ptr<const TableSnapshot>(), &base);
-  std::vector<int> ids;
-  for (size_t i = 0; i < base.columns.size(); i++) ids.push_back(int(i));
-  ids.push_back(kRowIdColumn);
-  ids.push_back(kRowCommitVersionColumn);
-  ALOPEX_ASSIGN_OR_RETURN(auto scan, TableScan::Make(snap, ids));
-  std::vector<Batch> out;
-  for (size_t m = 0; m < scan->num_morsels(); m++)
-    ALOPEX_RETURN_IF_ERROR(scan->Read(m, [&](Batch&& b) {
-      out.push_back(std::move(b));
-      return Status::OK();
-    }));
-  return out;
-}
-
 Status Table::RewriteAs(const TableSnapshot& base, std::vector<ColumnDef> columns, std::vector<Batch> rows,
                        const std::string& operation, bool row_ids) {
   std::vector<Batch> kept;
@@ -346,7 +329,7 @@ Status Table::AddColumn(ColumnDef column) {
     ALOPEX_ASSIGN_OR_RETURN(int64_t version, store_->ChangeSchema(*base, cols, "ADD COLUMNS"));
     return Reload(version);
   }
-  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadForRewrite(*base));
+  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadAllRows(*base, base->row_tracking));
   for (auto& b : rows)
     b.columns.insert(b.columns.begin() + ptrdiff_t(base->columns.size()), Column::Constant(fill, b.num_rows));
   return RewriteAs(*base, std::move(cols), std::move(rows), "ADD COLUMNS", base->row_tracking);
@@ -364,7 +347,7 @@ Status Table::DropColumn(const std::string& name) {
       return Status::InvalidArgument("cannot drop partition column \"" + name + "\" of table " + name_);
   std::vector<ColumnDef> cols = base->columns;
   cols.erase(cols.begin() + idx);
-  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadForRewrite(*base));
+  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadAllRows(*base, base->row_tracking));
   for (auto& b : rows) b.columns.erase(b.columns.begin() + idx);
   return RewriteAs(*base, std::move(cols), std::move(rows), "DROP COLUMNS", base->row_tracking);
 }
@@ -385,7 +368,7 @@ Status Table::RenameColumn(const std::string& from, const std::string& to) {
   for (const auto& p : base->partition_columns)
     if (strcasecmp(p.c_str(), from.c_str()) == 0)
       return Status::InvalidArgument("cannot rename partition column \"" + from + "\" of table " + name_);
-  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadForRewrite(*base));
+  ALOPEX_ASSIGN_OR_RETURN(auto rows, ReadAllRows(*base, base->row_tracking));
   return RewriteAs(*base, std::move(cols), std::move(rows), "RENAME COLUMN", base->row_tracking);
 }
 

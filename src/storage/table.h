@@ -172,8 +172,6 @@ class Table : public std::enable_shared_from_this<Table> {
   // installs the result; `row_ids`: the rows carry their ids (RewriteSpec).
   Status RewriteAs(const TableSnapshot& base, std::vector<ColumnDef> columns, std::vector<Batch> rows,
                    const std::string& operation, bool row_ids = false);
-  // Every row of `base`, with its ids when the table tracks them.
-  Result<std::vector<Batch>> ReadForRewrite(const TableSnapshot& base) const;
   // Installs the store's snapshot at `version` as current.
   Status Reload(int64_t version);
   class StoredWriteTxn;

@@ -87,9 +87,9 @@ Status TableScan::Read(size_t m, const std::function<Status(Batch&&)>& sink) con
   return sink(std::move(out));
 }
 
-Result<std::vector<Batch>> ReadAllRows(const TableSnapshot& snapshot) {
+Result<std::vector<Batch>> ReadAllRows(const TableSnapshot& snapshot, bool row_ids) {
   std::vector<Batch> out;
-  if (!snapshot.files) {
+  if (!snapshot.files && !row_ids) {
     for (const auto& b : snapshot.batches)
       if (b->num_rows) out.push_back(b->Clone());
     return out;
@@ -98,6 +98,7 @@ Result<std::vector<Batch>> ReadAllRows(const TableSnapshot& snapshot) {
   std::shared_ptr<const TableSnapshot> snap(std::shared_ptr<const TableSnapshot>(), &snapshot);
   std::vector<int> all;
   for (size_t i = 0; i < snapshot.columns.size(); i++) all.push_back(int(i));
+  if (row_ids) all.insert(all.end(), {kRowIdColumn, kRowCommitVersionColumn});
   ALOPEX_ASSIGN_OR_RETURN(auto scan, TableScan::Make(snap, all));
   for (size_t m = 0; m < scan->num_morsels(); m++)
     ALOPEX_RETURN_IF_ERROR(scan->Read(m, [&](Batch&& b) {

@@ -51,7 +51,8 @@ class TableScan {
   bool drop_first_ = false;    // stored: the file scan reads a column only for the row count
 };
 
-// Every row of `snapshot` (all columns), read in morsel order.
-Result<std::vector<Batch>> ReadAllRows(const TableSnapshot& snapshot);
+// Every row of `snapshot` (all columns, then with `row_ids` kRowIdColumn and
+// kRowCommitVersionColumn), read in morsel order.
+Result<std::vector<Batch>> ReadAllRows(const TableSnapshot& snapshot, bool row_ids = false);
 
 }  // namespace alopex

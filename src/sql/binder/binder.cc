@@ -197,12 +197,6 @@ PlanPtr MakeProjection(PlanPtr child, std::vector<BoundExprPtr> exprs, std::vect
   return p;
 }
 
-std::string OutputName(const sql::Expr& e) {
-  if (!e.alias.empty()) return e.alias;
-  if (e.kind == sql::ExprKind::kColumnRef) return e.name;
-  return e.ToString();
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------- queries
