@@ -334,21 +334,27 @@ Result<BoundExprPtr> ExprBinder::BindColumnRef(const sql::Expr& e) {
   }
   find(scope_, true, &hits);
   if (!hits.empty()) return bind_hits(hits);
-  // struct_column.field
-  if (!table.empty() && e.qualifiers.size() == 1) {
-    std::vector<int> shits;
-    for (size_t i = 0; i < scope_.columns.size(); i++)
-      if (LowerName(scope_.columns[i].name) == table && scope_.columns[i].type.id() == TypeId::kStruct)
-        shits.push_back(int(i));
-    if (shits.size() == 1) {
-      sql::Expr col(sql::ExprKind::kColumnRef, e.location);
-      col.name = scope_.columns[size_t(shits[0])].name;
-      ALOPEX_ASSIGN_OR_RETURN(BoundExprPtr base, BindColumnRef(col));
+  // struct_column.field[.field...], or table.struct_column.field[...] (as DuckDB
+  // reads a.b.c: the first reading that names a STRUCT column wins).
+  for (size_t table_parts = 0; table_parts < 2 && table_parts < e.qualifiers.size(); table_parts++) {
+    sql::Expr col(sql::ExprKind::kColumnRef, e.location);
+    col.name = e.qualifiers[table_parts];
+    if (table_parts) col.qualifiers.push_back(e.qualifiers[0]);
+    auto base = BindColumnRef(col);
+    if (!base.ok() || (*base)->type.id() != TypeId::kStruct) continue;
+    std::vector<std::string> fields(e.qualifiers.begin() + ptrdiff_t(table_parts) + 1, e.qualifiers.end());
+    fields.push_back(name);
+    BoundExprPtr value = std::move(*base);
+    for (const auto& field : fields) {
+      if (value->type.id() != TypeId::kStruct)
+        return ErrorAt(e.location, Status::BinderError("\"" + field + "\" cannot be a field of a value of type " +
+                                                       value->type.ToString()));
       std::vector<BoundExprPtr> args;
-      args.push_back(std::move(base));
-      args.push_back(MakeConstant(Value::Varchar(name)));
-      return BindScalarFunction("struct_extract", std::move(args), e.location);
+      args.push_back(std::move(value));
+      args.push_back(MakeConstant(Value::Varchar(field)));
+      ALOPEX_ASSIGN_OR_RETURN(value, BindScalarFunction("struct_extract", std::move(args), e.location));
     }
+    return value;
   }
   // A column of the enclosing query: a correlated subquery.
   if (scope_.outer) {
