@@ -90,7 +90,9 @@ Result<std::shared_ptr<DatabaseInstance>> DatabaseInstance::Open(const std::stri
     struct stat st;
     if (stat(db->path_.c_str(), &st) == 0) {
       if (!S_ISDIR(st.st_mode)) return Status::InvalidArgument("database path \"" + db->path_ + "\" exists and is not a directory");
-    } else if (mkdir(db->path_.c_str(), 0755) != 0) {
+    } else if (mkdir(db->path_.c_str(), 0755) != 0 &&
+               !(errno == EEXIST && stat(db->path_.c_str(), &st) == 0 && S_ISDIR(st.st_mode))) {
+      // (Another process starting at the same moment may have just made it.)
       return Status::IOError("cannot create database directory \"" + db->path_ + "\": " + std::strerror(errno));
     }
     ALOPEX_ASSIGN_OR_RETURN(db->spill_dir_, PrepareSpillDir(db->path_));
