@@ -27,8 +27,10 @@ void ReferencedColumns(const BoundExpr& e, std::vector<int>* out, bool* unsafe) 
 std::optional<ColumnPredicate> ToColumnPredicate(const BoundExpr& f,
                                                  const std::function<std::string(int column)>& column_name) {
   using Op = ColumnPredicate::Op;
+  // Nested and vector columns have no min/max statistics to compare with.
   auto name_of = [&](const BoundExpr& e) -> std::string {
     if (e.kind != BoundExprKind::kColumnRef || e.column_index < 0) return "";
+    if (e.type.IsNested() || e.type.id() == TypeId::kVector) return "";
     return column_name(e.column_index);
   };
   if (f.kind == BoundExprKind::kIsNull && f.children.size() == 1) {
@@ -63,6 +65,14 @@ std::optional<ColumnPredicate> ToColumnPredicate(const BoundExpr& f,
   std::string c = name_of(*col);
   if (c.empty() || lit->kind != BoundExprKind::kConstant || lit->value.is_null()) return std::nullopt;
   return ColumnPredicate{c, *op, lit->value, {}};
+}
+
+std::vector<ColumnPredicate> ToColumnPredicates(const std::vector<BoundExprPtr>& conjuncts,
+                                                const std::function<std::string(int column)>& column_name) {
+  std::vector<ColumnPredicate> out;
+  for (const auto& c : conjuncts)
+    if (auto p = ToColumnPredicate(*c, column_name)) out.push_back(std::move(*p));
+  return out;
 }
 
 }  // namespace alopex

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,8 +22,12 @@ void ReferencedColumns(const BoundExpr& e, std::vector<int>* out, bool* unsafe);
 // `conjunct` as a predicate on one column when it is `col op constant` (either
 // side), `col IN (constants)` or `col IS [NOT] NULL`. `column_name` maps a
 // column index to the name the predicate should carry, or "" where the column
-// has no usable statistics; nullopt when the conjunct has no such form.
+// has no usable statistics (nested and vector columns never do); nullopt when
+// the conjunct has no such form.
 std::optional<ColumnPredicate> ToColumnPredicate(const BoundExpr& conjunct,
                                                  const std::function<std::string(int column)>& column_name);
+// The predicates of those `conjuncts` that have one.
+std::vector<ColumnPredicate> ToColumnPredicates(const std::vector<std::unique_ptr<BoundExpr>>& conjuncts,
+                                                const std::function<std::string(int column)>& column_name);
 
 }  // namespace alopex

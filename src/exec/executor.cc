@@ -64,18 +64,11 @@ class TableScanSource : public Source {
       ALOPEX_ASSIGN_OR_RETURN(snapshot, node_.table->Snapshot(node_.version));
     }
     // Pushed conjuncts over the output skip files by their statistics.
-    std::vector<ColumnPredicate> predicates;
-    for (const auto& f : node_.pushed_filters) {
-      auto p = ToColumnPredicate(*f, [&](int ref) -> std::string {
-        if (ref < 0 || size_t(ref) >= node_.column_ids.size()) return "";
-        size_t c = size_t(node_.column_ids[size_t(ref)]);
-        if (c >= snapshot->columns.size()) return "";
-        const LogicalType& t = snapshot->columns[c].type;
-        if (t.IsNested() || t.id() == TypeId::kVector) return "";
-        return snapshot->columns[c].name;
-      });
-      if (p) predicates.push_back(std::move(*p));
-    }
+    auto predicates = ToColumnPredicates(node_.pushed_filters, [&](int ref) -> std::string {
+      if (ref < 0 || size_t(ref) >= node_.column_ids.size()) return "";
+      int c = node_.column_ids[size_t(ref)];  // metadata columns (< 0) have no statistics
+      return c >= 0 && size_t(c) < snapshot->columns.size() ? snapshot->columns[size_t(c)].name : "";
+    });
     auto scan = TableScan::Make(std::move(snapshot), node_.column_ids, predicates);
     if (!scan.ok()) return scan.status().WithContext("table " + node_.table->qualified_name() + ": ");
     scan_ = std::move(*scan);

@@ -34,16 +34,9 @@ class DeltaSource : public TableFunctionSource {
     std::vector<int> out = Output();
     std::vector<std::string> columns;
     for (int c : out) columns.push_back(names_[size_t(c)]);
-    std::vector<ColumnPredicate> predicates;
-    for (const auto& f : filters_) {
-      auto p = ToColumnPredicate(*f, [&](int ref) -> std::string {
-        if (ref < 0 || size_t(ref) >= out.size()) return "";
-        const LogicalType& t = types_[size_t(out[size_t(ref)])];
-        if (t.IsNested() || t.id() == TypeId::kVector) return "";
-        return names_[size_t(out[size_t(ref)])];
-      });
-      if (p) predicates.push_back(std::move(*p));
-    }
+    auto predicates = ToColumnPredicates(filters_, [&](int ref) -> std::string {
+      return ref >= 0 && size_t(ref) < out.size() ? names_[size_t(out[size_t(ref)])] : "";
+    });
     // No columns (count(*)): read the first and drop it.
     no_columns_ = columns.empty();
     if (no_columns_ && !names_.empty()) columns.push_back(names_[0]);

@@ -678,10 +678,7 @@ class FileScanSource : public TableFunctionSource {
       auto p = ToColumnPredicate(*f, [&](int ref) -> std::string {
         if (size_t(ref) >= out.size()) return "";
         int c = out[size_t(ref)];
-        if (c >= int(file_names_.size())) return "";
-        const LogicalType& t = file_types_[size_t(c)];
-        if (t.IsNested() || t.id() == TypeId::kVector) return "";
-        return file_names_[size_t(c)];
+        return c < int(file_names_.size()) ? file_names_[size_t(c)] : "";
       });
       if (p) predicates_.push_back(std::move(*p));
     }

@@ -618,15 +618,14 @@ Result<DmlCounts> RunJoinedDml(const JoinedDml& d, Session& s, const std::vector
 }  // namespace
 
 Result<StatementResult> RunMerge(const sql::MergeStatement& st, Session& s, const std::vector<Value>& params) {
-  JoinedDml d;
-  d.verb = "MERGE INTO";
-  d.operation = "MERGE";
-  d.target = &st.target;
-  d.target_location = st.location;
-  d.target_alias = st.target_alias;
-  d.source = st.source.get();
-  d.condition = st.condition.get();
-  d.text = &st.text;
+  JoinedDml d{.verb = "MERGE INTO",
+              .operation = "MERGE",
+              .target = &st.target,
+              .target_location = st.location,
+              .target_alias = st.target_alias,
+              .source = st.source.get(),
+              .condition = st.condition.get(),
+              .text = &st.text};
   for (const auto& c : st.clauses) {
     WhenClause w;
     w.category = c.matched                 ? Category::kMatched
@@ -650,37 +649,30 @@ Result<StatementResult> RunMerge(const sql::MergeStatement& st, Session& s, cons
 }
 
 Result<StatementResult> RunUpdateFrom(const sql::UpdateStatement& st, Session& s, const std::vector<Value>& params) {
-  JoinedDml d;
-  d.verb = "UPDATE";
-  d.operation = "UPDATE";
-  d.target = &st.table;
-  d.target_location = st.location;
-  d.target_alias = st.alias;
-  d.source = st.from.get();
-  d.condition = st.where.get();
-  d.text = &st.text;
-  d.first_match_wins = true;
-  WhenClause w;
-  w.action = MergeActionKind::kUpdate;
-  w.set = &st.set;
-  d.clauses.push_back(w);
+  JoinedDml d{.verb = "UPDATE",
+              .operation = "UPDATE",
+              .target = &st.table,
+              .target_location = st.location,
+              .target_alias = st.alias,
+              .source = st.from.get(),
+              .condition = st.where.get(),
+              .clauses = {WhenClause{.action = MergeActionKind::kUpdate, .set = &st.set}},
+              .first_match_wins = true,
+              .text = &st.text};
   ALOPEX_ASSIGN_OR_RETURN(DmlCounts c, RunJoinedDml(d, s, params));
   return CountResult(c.updated, "UPDATE " + std::to_string(c.updated));
 }
 
 Result<StatementResult> RunDeleteUsing(const sql::DeleteStatement& st, Session& s, const std::vector<Value>& params) {
-  JoinedDml d;
-  d.verb = "DELETE FROM";
-  d.operation = "DELETE";
-  d.target = &st.table;
-  d.target_location = st.location;
-  d.target_alias = st.alias;
-  d.source = st.using_table.get();
-  d.condition = st.where.get();
-  d.text = &st.text;
-  WhenClause w;
-  w.action = MergeActionKind::kDelete;
-  d.clauses.push_back(w);
+  JoinedDml d{.verb = "DELETE FROM",
+              .operation = "DELETE",
+              .target = &st.table,
+              .target_location = st.location,
+              .target_alias = st.alias,
+              .source = st.using_table.get(),
+              .condition = st.where.get(),
+              .clauses = {WhenClause{.action = MergeActionKind::kDelete}},
+              .text = &st.text};
   ALOPEX_ASSIGN_OR_RETURN(DmlCounts c, RunJoinedDml(d, s, params));
   return CountResult(c.deleted, "DELETE " + std::to_string(c.deleted));
 }
