@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { alopexVersion, runAlopexStatements } from '../lib/alopex_runner.mjs';
 import { openDuckDB } from '../lib/duckdb_runner.mjs';
 import { peakMethod } from '../lib/measure.mjs';
-import { compareRows, fail, gitDescribe, machine, median, printAligned, repo, round, substitute } from '../lib/util.mjs';
+import { compareRows, fail, median, newResult, printAligned, repo, round, saveResult, substitute } from '../lib/util.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const name = 'delta_insert';
@@ -88,18 +88,7 @@ async function main(argv) {
   console.log(`   ${rows.toLocaleString('en-US')} rows in ${statements} statements, read as of statement ${asOf} (${asOfRows.toLocaleString('en-US')} rows), ${threads} threads, median of ${runs} reads after ${warmup} warm-up`);
 
   const result = {
-    benchmark: name,
-    title: config.title,
-    rows,
-    statements,
-    as_of: asOf,
-    as_of_rows: asOfRows,
-    threads,
-    runs,
-    warmup,
-    date: new Date().toISOString(),
-    machine: machine(),
-    commit: gitDescribe(),
+    ...newResult(name, config.title, { rows, statements, as_of: asOf, as_of_rows: asOfRows, threads, runs, warmup }),
     peak_rss_method: peakMethod(),
     engines: {},
     steps: {},
@@ -248,11 +237,7 @@ async function main(argv) {
   if (result.engines.alopex?.error) console.log(`   alopex: ${result.engines.alopex.error}`);
   result.read_result = readRows.read_as_of?.duckdb ?? readRows.read_as_of?.alopex;
 
-  result.load_average_end = machine().load_average;
-  mkdirSync(join(repo, 'bench', 'results'), { recursive: true });
-  const out = join(repo, 'bench', 'results', `${name}.json`);
-  writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-  console.log(`   results: ${relative(repo, out)}`);
+  saveResult(name, result);
   if (!ok) process.exit(1);
 }
 

@@ -36,7 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { alopexVersion, runAlopexStatements } from '../lib/alopex_runner.mjs';
 import { openDuckDB, runScript } from '../lib/duckdb_runner.mjs';
 import { measurePeak, peakMethod } from '../lib/measure.mjs';
-import { fail, gitDescribe, machine, printAligned, repo, round, substitute } from '../lib/util.mjs';
+import { fail, newResult, printAligned, repo, round, saveResult, substitute } from '../lib/util.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const name = 'import';
@@ -104,15 +104,7 @@ async function main(argv) {
   console.log(`   source: ${parquetFiles.length} files, ${(parquetBytes / 1e9).toFixed(2)} GB`);
 
   const result = {
-    benchmark: name,
-    title: config.title,
-    rows,
-    files: parquetFiles.length,
-    source_bytes: parquetBytes,
-    threads,
-    date: new Date().toISOString(),
-    machine: machine(),
-    commit: gitDescribe(),
+    ...newResult(name, config.title, { rows, files: parquetFiles.length, source_bytes: parquetBytes, threads }),
     peak_rss_method: peakMethod(),
     engines: {},
   };
@@ -248,11 +240,7 @@ async function main(argv) {
     if (e?.error) console.log(`   ${engine}: ${e.error}`);
   }
 
-  result.load_average_end = machine().load_average;
-  mkdirSync(join(repo, 'bench', 'results'), { recursive: true });
-  const out = join(repo, 'bench', 'results', `${name}.json`);
-  writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-  console.log(`   results: ${relative(repo, out)}`);
+  saveResult(name, result);
   if (!ok) process.exit(1);
 }
 

@@ -15,7 +15,7 @@ import { basename, join, relative, resolve } from 'node:path';
 
 import { alopexVersion, runAlopex } from './alopex_runner.mjs';
 import { openDuckDB, runScript, timeQueries } from './duckdb_runner.mjs';
-import { compareRows, fail, gitDescribe, machine, median, repo, round, substitute } from './util.mjs';
+import { compareRows, fail, median, newResult, repo, round, saveResult, substitute } from './util.mjs';
 
 // ---------------------------------------------------------------- main
 
@@ -63,19 +63,7 @@ async function main(argv) {
     console.log(`${seconds.toFixed(1)} s`);
   }
 
-  const result = {
-    benchmark: name,
-    title: config.title,
-    rows,
-    threads,
-    runs,
-    warmup,
-    date: new Date().toISOString(),
-    machine: machine(),
-    commit: gitDescribe(),
-    engines: {},
-    queries: {},
-  };
+  const result = { ...newResult(name, config.title, { rows, threads, runs, warmup }), engines: {}, queries: {} };
   let ok = true;
 
   if (engines.includes('duckdb')) {
@@ -125,10 +113,7 @@ async function main(argv) {
   printTable(result, queries);
   if (result.engines.alopex?.error) console.log(`   alopex: ${result.engines.alopex.error}`);
 
-  mkdirSync(join(repo, 'bench', 'results'), { recursive: true });
-  const file = join(repo, 'bench', 'results', `${name}.json`);
-  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
-  console.log(`   results: ${relative(repo, file)}`);
+  saveResult(name, result);
   if (!ok) process.exit(1);
 }
 

@@ -3,8 +3,9 @@
 // bench/import/run.mjs).
 
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
-import { resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -45,6 +46,22 @@ export function machine() {
     memory_gib: Math.round(totalmem() / 2 ** 30),
     load_average: loadavg().map((x) => Math.round(x * 100) / 100),
   };
+}
+
+// A benchmark's result record: its name and title, `fields`, then when, where
+// and at which commit it ran; the driver adds the engines' figures.
+export function newResult(name, title, fields) {
+  return { benchmark: name, title, ...fields, date: new Date().toISOString(), machine: machine(), commit: gitDescribe() };
+}
+
+// Writes `result` to bench/results/<name>.json with the load average at the
+// end of the run, and says where.
+export function saveResult(name, result) {
+  result.load_average_end = machine().load_average;
+  mkdirSync(join(repo, 'bench', 'results'), { recursive: true });
+  const file = join(repo, 'bench', 'results', `${name}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  console.log(`   results: ${relative(repo, file)}`);
 }
 
 // ---------------------------------------------------------------- result check
