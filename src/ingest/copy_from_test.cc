@@ -70,17 +70,7 @@ class CopyFromTest : public ::testing::Test {
     return r.ok() ? "" : r.status().ToString();
   }
   // Rows as "a|b|c".
-  std::vector<std::string> Rows(const std::string& sql) {
-    QueryResult r = Run(sql);
-    std::vector<std::string> out;
-    for (size_t i = 0; i < r.num_rows(); i++) {
-      std::string row;
-      for (size_t c = 0; c < r.num_columns(); c++)
-        row += (c ? "|" : "") + (r.IsNull(i, c) ? "NULL" : r.GetString(i, c));
-      out.push_back(row);
-    }
-    return out;
-  }
+  std::vector<std::string> Rows(const std::string& sql) { return testing::ResultRows(Run(sql)); }
   int64_t Count(const std::string& table) { return Run("SELECT count(*) FROM " + table).GetInt64(0, 0); }
 
   testing::ScratchDir dir_;
@@ -549,15 +539,7 @@ void WriteKeyedFiles(Connection& con) {
 std::vector<std::string> QueryRows(Connection& con, const std::string& sql) {
   auto r = con.Query(sql);
   EXPECT_TRUE(r.ok()) << sql << "\n" << r.status().ToString();
-  std::vector<std::string> out;
-  if (!r.ok()) return out;
-  for (size_t i = 0; i < r->num_rows(); i++) {
-    std::string row;
-    for (size_t c = 0; c < r->num_columns(); c++)
-      row += (c ? "|" : "") + (r->IsNull(i, c) ? "NULL" : r->GetString(i, c));
-    out.push_back(row);
-  }
-  return out;
+  return r.ok() ? testing::ResultRows(*r) : std::vector<std::string>();
 }
 
 // Every row of `table` as "id|title|score|note", sorted.

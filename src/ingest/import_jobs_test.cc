@@ -31,13 +31,7 @@ class StoredImportJobsTest : public ::testing::Test {
   static std::vector<std::string> Rows(Connection& con, const std::string& sql) {
     auto r = con.Query(sql);
     if (!r.ok()) return {"error: " + r.status().ToString()};
-    std::vector<std::string> out;
-    for (size_t i = 0; i < r->num_rows(); i++) {
-      std::string row;
-      for (size_t c = 0; c < r->num_columns(); c++) row += (c ? "|" : "") + r->GetString(i, c);
-      out.push_back(row);
-    }
-    return out;
+    return testing::ResultRows(*r);
   }
   testing::ScratchDir dir_;
   std::shared_ptr<Database> a_, b_;

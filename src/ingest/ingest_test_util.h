@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "alopex/database.h"
 #include "common/cast.h"
 #include "common/thread_pool.h"
 #include "exec/exec_context.h"
@@ -31,6 +32,17 @@ class ScratchDir {
  private:
   std::string path_;
 };
+
+// Each row of `r` as "a|b|c" ("NULL" for NULL).
+inline std::vector<std::string> ResultRows(const QueryResult& r) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < r.num_rows(); i++) {
+    std::string row;
+    for (size_t c = 0; c < r.num_columns(); c++) row += (c ? "|" : "") + (r.IsNull(i, c) ? "NULL" : r.GetString(i, c));
+    out.push_back(row);
+  }
+  return out;
+}
 
 inline void WriteText(const std::string& path, const std::string& text) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
