@@ -19,7 +19,8 @@ void AddScope(Scope* scope, const std::string& table, const std::vector<std::str
   for (size_t i = 0; i < names.size(); i++) scope->columns.push_back({LowerName(table), names[i], types[i], false});
 }
 
-// The metadata columns a table scan offers after the table's own.
+// The metadata columns a table scan offers after the table's own, in the order
+// a rewrite carries them (storage/table.h RewriteSpec::row_ids).
 struct PseudoColumnDef {
   const char* name;
   const char* other_name;  // another spelling, "" for none
@@ -106,6 +107,20 @@ bool NamesPseudoColumn(const ScopeColumn& c, const std::string& name) {
   for (const auto& def : kPseudoColumns)
     if (c.name == def.name) return Spells(def, name);
   return false;
+}
+
+void AddPseudoColumns(Scope* scope, const std::string& alias) {
+  for (const auto& def : kPseudoColumns) {
+    ScopeColumn c{LowerName(alias), def.name, LogicalType(TypeId::kBigInt)};
+    c.pseudo = true;
+    scope->columns.push_back(std::move(c));
+  }
+}
+
+std::vector<int> PseudoColumnIds() {
+  std::vector<int> ids;
+  for (const auto& def : kPseudoColumns) ids.push_back(def.column_id);
+  return ids;
 }
 
 PseudoColumnRefs Binder::NamedPseudoColumns(const sql::SelectNode& node) {

@@ -137,6 +137,10 @@ void ShiftColumnRefs(BoundExpr& e, int delta, int from = 0);
 bool IsPseudoColumnName(const std::string& name);
 // Whether `name` (lower-case) names `c`, a metadata column of the scope.
 bool NamesPseudoColumn(const ScopeColumn& c, const std::string& name);
+// Adds every metadata column (BIGINT) to `scope` under `alias`, in the order
+// of PseudoColumnIds: their column ids for a kTableScan (storage/table_scan.h).
+void AddPseudoColumns(Scope* scope, const std::string& alias);
+std::vector<int> PseudoColumnIds();
 
 // Levenshtein-closest candidate to `name`, or "" when none is close.
 std::string ClosestName(const std::string& name, const std::vector<std::string>& candidates);

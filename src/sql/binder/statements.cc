@@ -181,7 +181,7 @@ PlanPtr ScanAll(const std::shared_ptr<Table>& table, std::shared_ptr<const Table
 
 std::vector<int> RowIdColumns(const TableSnapshot& snap) {
   if (!snap.row_tracking) return {};
-  return {kRowIdColumn, kRowCommitVersionColumn};
+  return PseudoColumnIds();
 }
 
 Result<std::vector<size_t>> FilesMatching(const std::shared_ptr<Table>& table,
@@ -358,13 +358,7 @@ Scope DmlScope(const std::shared_ptr<Table>& table, const std::shared_ptr<const 
                const std::string& alias) {
   Scope scope;
   ScanAll(table, snap, alias, &scope);
-  if (snap->row_tracking) {
-    for (const char* name : {"_row_id", "_row_commit_version"}) {
-      ScopeColumn c{LowerName(alias), name, LogicalType(TypeId::kBigInt)};
-      c.pseudo = true;
-      scope.columns.push_back(std::move(c));
-    }
-  }
+  if (snap->row_tracking) AddPseudoColumns(&scope, alias);
   return scope;
 }
 
