@@ -463,6 +463,25 @@ TEST(RowTrackingTest, RowIdsOfATableWithoutRowTrackingAreRefused) {
   }
 }
 
+// The hidden columns cannot take a table column's name, or none.
+TEST(RowTrackingTest, WriterRefusesRowTrackingNamesThatClash) {
+  ScratchDir dir;
+  std::string uri = dir.Sub("t");
+  auto table = DeltaTable::Create(uri, kNames, kTypes, {}, kRowTracking);
+  ASSERT_TRUE(table.ok());
+  auto snap = Latest(**table);
+  for (const RowTrackingColumns& names : {RowTrackingColumns{"name", "_v"}, RowTrackingColumns{"_id", ""}}) {
+    auto writer = DeltaDataWriter::Open(*snap, int64_t(128) << 20, nullptr, "", names);
+    ASSERT_FALSE(writer.ok()) << names.row_id << "/" << names.row_commit_version;
+    EXPECT_EQ(writer.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(writer.status().message().find(uri), std::string::npos) << writer.status().ToString();
+    EXPECT_NE(writer.status().message().find("row-tracking column name '" +
+                                             (names.row_id == "name" ? std::string("name") : std::string()) + "'"),
+              std::string::npos)
+        << writer.status().ToString();
+  }
+}
+
 TEST(RowTrackingTest, FilesWithoutBaseRowIdAreRefused) {
   ScratchDir dir;
   std::string uri = dir.Sub("t");
