@@ -62,17 +62,7 @@ class MemoryWriteTxn : public TableAppender {
 
 std::shared_ptr<const TableSnapshot> TableSnapshot::WithFiles(const std::vector<size_t>& subset) const {
   auto out = std::make_shared<TableSnapshot>(*this);
-  auto delta = std::make_shared<DeltaSnapshot>();
-  const DeltaSnapshot& all = *files;
-  delta->table_path = all.table_path;
-  delta->version = all.version;
-  delta->timestamp_ms = all.timestamp_ms;
-  delta->protocol = all.protocol;
-  delta->metadata = all.metadata;
-  delta->schema = all.schema;
-  delta->column_mapping = all.column_mapping;
-  delta->domains = all.domains;
-  for (size_t i : subset) delta->files.push_back(all.files[i]);
+  auto delta = std::make_shared<DeltaSnapshot>(files->WithFiles(subset));
   out->num_files = delta->files.size();
   out->num_rows = size_t(delta->NumRecords().value_or(0));
   out->files = std::move(delta);

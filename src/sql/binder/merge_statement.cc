@@ -234,12 +234,7 @@ std::string DescribeTargetRow(const std::shared_ptr<Table>& table, std::shared_p
   const int n = int(cols.size());
   auto eq = Equals(MakeColumnRef(n, LogicalType(TypeId::kBigInt)), MakeConstant(Value::BigInt(row_id)), *s.functions);
   if (!eq.ok()) return "";
-  auto f = std::make_unique<PlanNode>(PlanKind::kFilter);
-  f->types = plan->types;
-  f->names = plan->names;
-  f->condition = std::move(*eq);
-  f->children.push_back(std::move(plan));
-  auto rows = Materialize(std::move(f), s);
+  auto rows = Materialize(PushFilterInto(std::move(plan), std::move(*eq)), s);
   if (!rows.ok()) return "";
   for (const auto& b : *rows) {
     if (b.num_rows == 0) continue;

@@ -198,12 +198,7 @@ Result<std::vector<size_t>> FilesMatching(const std::shared_ptr<Table>& table,
   const int file_column = int(snap->columns.size() + metadata.size());
   metadata.push_back(kDataFileColumn);
   Scope unused;
-  PlanPtr plan = ScanAll(table, std::move(snap), "", &unused, metadata);
-  auto filter = std::make_unique<PlanNode>(PlanKind::kFilter);
-  filter->types = plan->types;
-  filter->names = plan->names;
-  filter->condition = condition->Copy();
-  filter->children.push_back(std::move(plan));
+  PlanPtr filter = PushFilterInto(ScanAll(table, std::move(snap), "", &unused, metadata), condition->Copy());
   std::vector<BoundExprPtr> file;
   file.push_back(MakeColumnRef(file_column, LogicalType(TypeId::kInteger)));
   ALOPEX_ASSIGN_OR_RETURN(auto batches, Materialize(Projection(std::move(filter), std::move(file)), s));

@@ -247,6 +247,22 @@ std::optional<int64_t> DeltaSnapshot::NumRecords() const {
   return total;
 }
 
+DeltaSnapshot DeltaSnapshot::WithFiles(const std::vector<size_t>& indices) const {
+  DeltaSnapshot out;
+  out.table_path = table_path;
+  out.version = version;
+  out.timestamp_ms = timestamp_ms;
+  out.protocol = protocol;
+  out.metadata = metadata;
+  out.schema = schema;
+  out.column_mapping = column_mapping;
+  out.transactions = transactions;
+  out.domains = domains;
+  out.checkpoint_version = checkpoint_version;
+  for (size_t i : indices) out.files.push_back(files.at(i));
+  return out;
+}
+
 // ---------------------------------------------------------------- listing
 
 struct DeltaTable::LogListing {

@@ -50,6 +50,9 @@ struct DeltaSnapshot {
   std::optional<int64_t> TxnVersion(const std::string& app_id) const;
   // Sum of numRecords minus deletion-vector cardinalities; nullopt when a file has no stats.
   std::optional<int64_t> NumRecords() const;
+  // The same version with only the live files at `indices` (and no
+  // tombstones): what a statement rewriting those files reads.
+  DeltaSnapshot WithFiles(const std::vector<size_t>& indices) const;
 };
 
 // What a commit read, for conflict detection against concurrent winners.
