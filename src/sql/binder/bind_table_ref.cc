@@ -207,22 +207,17 @@ Result<BoundQuery> Binder::BindBaseTable(const sql::TableRef& ref, Scope* scope,
   auto scan = std::make_unique<PlanNode>(PlanKind::kTableScan);
   scan->table = table;
   if (ref.version_as_of) {
-    Scope none;
-    ExprBinder eb(*this, none);
-    ALOPEX_ASSIGN_OR_RETURN(BoundExprPtr v, eb.Bind(*ref.version_as_of));
-    if (!v->IsConstant() || !v->type.IsInteger())
+    ALOPEX_ASSIGN_OR_RETURN(Value v, EvaluateOnce(*ref.version_as_of, "VERSION AS OF"));
+    if (v.is_null() || !v.type().IsInteger())
       return Status::BinderError("VERSION AS OF needs an integer version" + Where(ref.version_as_of->location));
-    scan->version = v->value.GetInt64();
+    scan->version = v.GetInt64();
   }
   if (ref.timestamp_as_of) {
     if (!table->store())
       return Status::NotImplemented("TIMESTAMP AS OF needs a table with history; " + table->qualified_name() +
                                     " is in memory" + Where(ref.timestamp_as_of->location));
-    Scope none;
-    ExprBinder eb(*this, none);
-    ALOPEX_ASSIGN_OR_RETURN(BoundExprPtr t, eb.Bind(*ref.timestamp_as_of));
-    if (!t->IsConstant()) return Status::BinderError("TIMESTAMP AS OF needs a constant timestamp" + Where(ref.timestamp_as_of->location));
-    auto ts = CastValue(t->value, LogicalType(TypeId::kTimestamp));
+    ALOPEX_ASSIGN_OR_RETURN(Value when, EvaluateOnce(*ref.timestamp_as_of, "TIMESTAMP AS OF"));
+    auto ts = CastValue(when, LogicalType(TypeId::kTimestamp));
     if (!ts.ok() || ts->is_null())
       return Status::BinderError("TIMESTAMP AS OF needs a timestamp" + Where(ref.timestamp_as_of->location));
     auto version = table->VersionAsOfTimestamp(ts->GetInt64());

@@ -70,6 +70,16 @@ Result<BoundExprPtr> Binder::FoldConstants(BoundExprPtr e) {
   return c;
 }
 
+Result<Value> Binder::EvaluateOnce(const sql::Expr& e, const std::string& what) {
+  Scope none;
+  ExprBinder eb(*this, none);
+  ALOPEX_ASSIGN_OR_RETURN(BoundExprPtr bound, eb.Bind(e));
+  if (bound->IsConstant()) return bound->value;
+  auto v = ctx_.exec ? EvaluateConstant(*bound, *ctx_.exec) : Result<Value>(Status::BinderError("no executor"));
+  if (!v.ok()) return Status::BinderError(what + " must be a constant: " + v.status().message() + Where(e.location));
+  return v;
+}
+
 Result<BoundExprPtr> Binder::CastTo(BoundExprPtr e, const LogicalType& to, bool try_cast) {
   if (e->type == to) return e;
   if (e->IsConstant()) {

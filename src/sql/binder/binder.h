@@ -79,6 +79,9 @@ class Binder {
   // Casts `e` to `to`, folding constants.
   Result<BoundExprPtr> CastTo(BoundExprPtr e, const LogicalType& to, bool try_cast = false);
   Result<BoundExprPtr> FoldConstants(BoundExprPtr e);
+  // The value of `e`, an expression without columns, computed once now (so
+  // now() - INTERVAL 1 HOUR is a point in time); `what` names it in errors.
+  Result<Value> EvaluateOnce(const sql::Expr& e, const std::string& what);
   // Error text with the position of `location` in the statement ("LINE 1: ..." and a caret).
   std::string Where(size_t location) const;
   // INSERT ... VALUES: the default of each VALUES column, for DEFAULT items.

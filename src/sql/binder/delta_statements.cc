@@ -27,16 +27,6 @@ std::string CanonicalProperty(const std::string& lower) {
   return lower;
 }
 
-// A constant expression's value, named `what` in errors.
-Result<Value> ConstantOf(const sql::Expr& e, Binder& binder, const std::string& what) {
-  Scope none;
-  ExprBinder eb(binder, none);
-  ALOPEX_ASSIGN_OR_RETURN(BoundExprPtr bound, eb.Bind(e));
-  ALOPEX_ASSIGN_OR_RETURN(bound, binder.FoldConstants(std::move(bound)));
-  if (!bound->IsConstant()) return Status::BinderError(what + " must be a constant" + binder.Where(e.location));
-  return bound->value;
-}
-
 Result<std::shared_ptr<Table>> StoredTable(const sql::QualifiedName& name, Binder& binder, const char* statement) {
   ALOPEX_ASSIGN_OR_RETURN(auto table, binder.LookupTable(name, 0));
   if (!table->store())
@@ -127,12 +117,12 @@ Result<StatementResult> RunRestore(const sql::RestoreStatement& st, Session& s, 
   ALOPEX_ASSIGN_OR_RETURN(auto table, StoredTable(st.table, binder, "RESTORE TABLE"));
   int64_t version = -1;
   if (st.version) {
-    ALOPEX_ASSIGN_OR_RETURN(Value v, ConstantOf(*st.version, binder, "RESTORE ... VERSION AS OF"));
+    ALOPEX_ASSIGN_OR_RETURN(Value v, binder.EvaluateOnce(*st.version, "RESTORE ... VERSION AS OF"));
     auto n = CastValue(v, TypeId::kBigInt);
     if (!n.ok() || n->is_null()) return Status::BinderError("RESTORE ... VERSION AS OF needs an integer version");
     version = n->GetInt64();
   } else if (st.timestamp) {
-    ALOPEX_ASSIGN_OR_RETURN(Value v, ConstantOf(*st.timestamp, binder, "RESTORE ... TIMESTAMP AS OF"));
+    ALOPEX_ASSIGN_OR_RETURN(Value v, binder.EvaluateOnce(*st.timestamp, "RESTORE ... TIMESTAMP AS OF"));
     auto ts = CastValue(v, LogicalType(TypeId::kTimestamp));
     if (!ts.ok() || ts->is_null()) return Status::BinderError("RESTORE ... TIMESTAMP AS OF needs a timestamp");
     ALOPEX_ASSIGN_OR_RETURN(version, table->VersionAsOfTimestamp(ts->GetInt64()));
@@ -159,7 +149,7 @@ Result<StatementResult> RunVacuum(const sql::VacuumStatement& st, Session& s, co
       if (auto h = IntervalHours(v)) minimum = *h;
   double hours = minimum;
   if (st.retain_hours) {
-    ALOPEX_ASSIGN_OR_RETURN(Value v, ConstantOf(*st.retain_hours, binder, "VACUUM ... RETAIN"));
+    ALOPEX_ASSIGN_OR_RETURN(Value v, binder.EvaluateOnce(*st.retain_hours, "VACUUM ... RETAIN"));
     auto h = CastValue(v, TypeId::kDouble);
     if (!h.ok() || h->is_null() || !std::isfinite(h->GetDouble()) || h->GetDouble() < 0)
       return Status::InvalidArgument("VACUUM ... RETAIN needs a number of hours of at least 0");
